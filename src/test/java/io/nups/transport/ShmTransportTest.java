@@ -1,0 +1,160 @@
+package io.nups.transport;
+
+import io.nups.store.Slab;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.MappedByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ShmTransportTest extends TransportConformanceTest
+{
+    private static final ShmOptions SMALL = ShmOptions.DEFAULT.withRingCapacity(1 << 20)
+        .withStartTimeout(Duration.ofSeconds(10));
+
+    @TempDir
+    Path runDirectory;
+
+    @Override
+    List<Transport> startCluster(final int n, final List<NodeUnderTest> nodes, final int slabBytes)
+    {
+        final List<ShmTransport> transports = new ArrayList<>();
+        final List<RegionDescriptor> regions = new ArrayList<>();
+        for (int i = 0; i < n; i++)
+        {
+            final ShmTransport t = new ShmTransport(i, n, runDirectory, SMALL);
+            final NodeUnderTest node = nodes.get(i);
+            node.transport = t;
+            node.slab = Slab.mapNewFile(10 + i, slabBytes, runDirectory.resolve(t.slabFilePrefix() + "-" + (10 + i) + ".slab"));
+            regions.add(t.register(node.slab));
+            t.messageHandler(recorder(node));
+            t.failureHandler((peer, reason) -> node.lost.add(reason));
+            transports.add(t);
+        }
+        final List<Thread> starters = new ArrayList<>();
+        for (final ShmTransport t : transports)
+        {
+            t.addRemoteRegions(regions.stream().filter(r -> r.node() != t.rank()).toList());
+            final Thread starter = new Thread(t::start, "start-" + t.rank());
+            starter.start();
+            starters.add(starter);
+        }
+        for (final Thread starter : starters)
+        {
+            try
+            {
+                starter.join(TimeUnit.SECONDS.toMillis(30));
+            }
+            catch (final InterruptedException ex)
+            {
+                throw new AssertionError(ex);
+            }
+        }
+        return new ArrayList<>(transports);
+    }
+
+    @Test
+    void filesAreRemovedOnCleanExit()
+    {
+        cluster(2, 4096);
+        closeCluster();
+        assertFalse(Files.exists(runDirectory.resolve("r0.ring")));
+        assertFalse(Files.exists(runDirectory.resolve("r1.ctl")));
+    }
+
+    @Test
+    void staleFilesOfADeadProcessAreRemovedAndALiveOwnerIsRefused() throws Exception
+    {
+        writeControl("r0.ctl", deadPid(), ShmControlDescriptor.STATE_READY);
+        Files.write(runDirectory.resolve("r0-3.slab"), new byte[4096]);
+        Files.write(runDirectory.resolve("r10-3.slab"), new byte[4096]);
+        try (ShmTransport t = new ShmTransport(0, 2, runDirectory, SMALL))
+        {
+            assertFalse(Files.exists(runDirectory.resolve("r0-3.slab")), "stale slab of a dead process kept");
+            assertTrue(Files.exists(runDirectory.resolve("r10-3.slab")), "another rank's file removed");
+            assertTrue(Files.exists(runDirectory.resolve("r0.ring")));
+            assertTrue(t.maxMessageLength() > 0);
+        }
+        final long live = ProcessHandle.current().parent().orElseThrow().pid();
+        writeControl("r1.ctl", live, ShmControlDescriptor.STATE_READY);
+        final IllegalStateException ex = assertThrows(IllegalStateException.class,
+            () -> new ShmTransport(1, 2, runDirectory, SMALL));
+        assertTrue(ex.getMessage().contains("belong to running process " + live), ex.getMessage());
+    }
+
+    @Test
+    void peerWhoseProcessDiedIsReportedLost() throws Exception
+    {
+        final ConcurrentLinkedQueue<String> lost = new ConcurrentLinkedQueue<>();
+        // a peer that was ready, then died without leaving: its files remain, its process is gone
+        try (ShmTransport fakePeer = new ShmTransport(1, 2, runDirectory, SMALL))
+        {
+            assertTrue(Files.exists(runDirectory.resolve("r1.ring")));
+        }
+        writeControl("r1.ctl", deadPid(), ShmControlDescriptor.STATE_READY);
+        Files.write(runDirectory.resolve("r1.ring"), new byte[(1 << 20) + org.agrona.concurrent.ringbuffer
+            .RingBufferDescriptor.TRAILER_LENGTH]);
+        try (ShmTransport t = new ShmTransport(0, 2, runDirectory, SMALL))
+        {
+            t.messageHandler((from, b, o, l) -> { });
+            t.failureHandler((peer, reason) -> lost.add(peer + ": " + reason));
+            t.start();
+            awaitCount(lost, 1, "lost peers");
+            assertTrue(lost.peek().startsWith("1: node 1 (shm "), lost.peek());
+            assertTrue(lost.peek().contains("is gone"), lost.peek());
+            final TransportException ex = assertThrows(TransportException.class,
+                () -> t.send(1, new UnsafeBuffer(new byte[8]), 0, 8));
+            assertTrue(ex.getMessage().contains("lost"), ex.getMessage());
+        }
+        assertNoTransportThreadsLeft();
+    }
+
+    @Test
+    void slabsMustBeTheMappedFilesPeersExpect()
+    {
+        try (ShmTransport t = new ShmTransport(0, 1, runDirectory, SMALL); Slab anonymous = Slab.allocate(0, 4096))
+        {
+            final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> t.register(anonymous));
+            assertTrue(ex.getMessage().contains("must be the mapped file"), ex.getMessage());
+        }
+    }
+
+    private void writeControl(final String name, final long pid, final int state) throws Exception
+    {
+        Files.createDirectories(runDirectory);
+        final MappedByteBuffer mapping = IoUtil.mapNewFile(runDirectory.resolve(name).toFile(), ShmControlDescriptor.LENGTH);
+        try
+        {
+            final UnsafeBuffer view = new UnsafeBuffer(mapping);
+            view.putInt(ShmControlDescriptor.MAGIC_OFFSET, ShmControlDescriptor.MAGIC);
+            view.putInt(ShmControlDescriptor.VERSION_OFFSET, ShmControlDescriptor.PROTOCOL_VERSION);
+            view.putLong(ShmControlDescriptor.PID_OFFSET, pid);
+            view.putLong(ShmControlDescriptor.HEARTBEAT_OFFSET, System.currentTimeMillis());
+            view.putInt(ShmControlDescriptor.STATE_OFFSET, state);
+            view.putInt(ShmControlDescriptor.NODES_OFFSET, 2);
+        }
+        finally
+        {
+            IoUtil.unmap(mapping);
+        }
+    }
+
+    private static long deadPid() throws Exception
+    {
+        final Process process = new ProcessBuilder("true").start();
+        assertTrue(process.waitFor(10, TimeUnit.SECONDS));
+        return process.pid();
+    }
+}
