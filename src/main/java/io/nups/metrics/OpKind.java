@@ -1,0 +1,50 @@
+package io.nups.metrics;
+
+import java.util.Locale;
+
+/**
+ * Operations whose latency and counts are recorded. The {@link #label()} names a kind in interval-log tags,
+ * {@code .hgrm} file names and the summary table, so it is short, lower case and safe in a file name.
+ */
+public enum OpKind
+{
+    /** Pull of keys held on this node. */
+    LOCAL_PULL,
+    /** Push (add) to keys held on this node. */
+    LOCAL_PUSH,
+    /** Set (overwrite) of keys held on this node. */
+    LOCAL_SET,
+    /** Pull of keys held on another node. */
+    REMOTE_PULL,
+    /** Push (add) to keys held on another node. */
+    REMOTE_PUSH,
+    /** Set (overwrite) of keys held on another node. */
+    REMOTE_SET,
+    /** Relocation of keys to this node. */
+    LOCALIZE,
+    /** Transfer of parameter values between nodes. */
+    TRANSFER,
+    /** One synchronization round of replicated parameters. */
+    SYNC_ROUND,
+    /** Drawing a sample of keys. */
+    SAMPLE,
+    /** Wait in the barrier of all workers. */
+    BARRIER,
+    /** Wait for an outstanding operation to complete. */
+    WAIT;
+
+    /** All kinds by ordinal, so collection loops need not copy {@link #values()}. */
+    static final OpKind[] KINDS = values();
+
+    private final String label = name().toLowerCase(Locale.ROOT);
+
+    /**
+     * Short lower-case name, e.g. {@code "local_pull"}.
+     *
+     * @return the label used as log tag and in file names.
+     */
+    public String label()
+    {
+        return label;
+    }
+}
