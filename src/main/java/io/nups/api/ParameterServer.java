@@ -1,0 +1,69 @@
+package io.nups.api;
+
+import io.nups.node.Node;
+
+/**
+ * A running nups node: the store of its parameters and its worker threads' handles. Start one with
+ * {@link Nups#builder()}; close it to write the profile and free all parameter memory.
+ */
+public final class ParameterServer implements AutoCloseable
+{
+    private final Node node;
+    private final Worker[] workers;
+
+    ParameterServer(final Node node)
+    {
+        this.node = node;
+        this.workers = new Worker[node.settings().threads()];
+        for (int i = 0; i < workers.length; i++)
+        {
+            workers[i] = new Worker(node.worker(i));
+        }
+    }
+
+    /** The worker with index {@code index} in {@code [0, threads())}, for use by one thread. */
+    public Worker worker(final int index)
+    {
+        node.checkOpen();
+        if (index < 0 || index >= workers.length)
+        {
+            throw new IllegalArgumentException("worker index " + index + " out of range [0, " + workers.length + ")");
+        }
+        return workers[index];
+    }
+
+    public int threads()
+    {
+        return workers.length;
+    }
+
+    public int numKeys()
+    {
+        return node.store().layout().numKeys();
+    }
+
+    /** Value length of {@code key}, in floats. */
+    public int valueLength(final int key)
+    {
+        node.store().layout().checkKey(key);
+        return node.store().layout().length(key);
+    }
+
+    /** Latency and throughput per operation kind, one screen of text. */
+    public String latencySummary()
+    {
+        return node.report().summaryTable();
+    }
+
+    /** Slab bytes and slots used per value length. */
+    public String memoryReport()
+    {
+        return node.store().memoryReport();
+    }
+
+    @Override
+    public void close()
+    {
+        node.close();
+    }
+}

@@ -1,0 +1,118 @@
+package io.nups.api;
+
+import io.nups.node.NodeWorker;
+
+/**
+ * The parameter-server operations of one worker thread. Obtain one per thread from
+ * {@link ParameterServer#worker(int)}; a worker is not thread-safe.
+ *
+ * <p>Values are float32. Keys are in {@code [0, numKeys)}; a value array holds the values of the keys
+ * of a call concatenated in call order, so its length must equal the sum of the keys' value lengths.
+ * Duplicate keys in one call behave as if the call were split.
+ *
+ * <p>Every operation is asynchronous and returns a handle. {@link #DONE} means it completed before it
+ * returned (always so for keys held on this node), and waiting on it costs nothing. Until a handle is
+ * done, the caller must not touch a pull's output array; push and set copy their input before they
+ * return. Every wait is bounded by the server's wait timeout.
+ *
+ * <pre>{@code
+ * try (ParameterServer ps = Nups.builder().keys(1000, 16).threads(1).start())
+ * {
+ *     Worker w = ps.worker(0);
+ *     float[] v = new float[16];
+ *     java.util.Arrays.fill(v, 0.5f);
+ *     w.waitFor(w.push(7, v));      // value of key 7 += 0.5
+ *     w.waitFor(w.pull(7, v));      // v is now all 0.5
+ * }
+ * }</pre>
+ */
+public final class Worker
+{
+    /** Handle of an operation that completed before it returned. */
+    public static final long DONE = NodeWorker.DONE;
+
+    private final NodeWorker delegate;
+
+    Worker(final NodeWorker delegate)
+    {
+        this.delegate = delegate;
+    }
+
+    /** Index of this worker on its node, in {@code [0, threads)}. */
+    public int index()
+    {
+        return delegate.index();
+    }
+
+    /** Copies the values of {@code keys} into {@code out}. */
+    public long pull(final int[] keys, final float[] out)
+    {
+        return delegate.pull(keys, out);
+    }
+
+    /** Copies the value of {@code key} into {@code out} (length = the key's value length). */
+    public long pull(final int key, final float[] out)
+    {
+        return delegate.pull(key, out);
+    }
+
+    /** Copies the value of {@code key} into {@code out} if it is held on this node; never communicates. */
+    public boolean pullIfLocal(final int key, final float[] out)
+    {
+        return delegate.pullIfLocal(key, out);
+    }
+
+    /** Adds {@code deltas} to the values of {@code keys}; each key's update is atomic. */
+    public long push(final int[] keys, final float[] deltas)
+    {
+        return delegate.push(keys, deltas);
+    }
+
+    /** Adds {@code delta} to the value of {@code key}. */
+    public long push(final int key, final float[] delta)
+    {
+        return delegate.push(key, delta);
+    }
+
+    /** Overwrites the values of {@code keys}; each key's write is atomic. */
+    public long set(final int[] keys, final float[] values)
+    {
+        return delegate.set(keys, values);
+    }
+
+    /** Overwrites the value of {@code key}. */
+    public long set(final int key, final float[] values)
+    {
+        return delegate.set(key, values);
+    }
+
+    /** True once the operation of {@code handle} has completed. */
+    public boolean isDone(final long handle)
+    {
+        return delegate.isDone(handle);
+    }
+
+    /** Waits until the operation of {@code handle} has completed. */
+    public void waitFor(final long handle)
+    {
+        delegate.waitFor(handle);
+    }
+
+    /** Waits until every operation this worker issued has completed. */
+    public void waitAll()
+    {
+        delegate.waitAll();
+    }
+
+    /** Waits until every worker thread has reached the barrier. */
+    public void barrier()
+    {
+        delegate.barrier();
+    }
+
+    /** Value length of {@code key}, in floats. */
+    public int valueLength(final int key)
+    {
+        return delegate.node().store().layout().length(key);
+    }
+}
