@@ -10,7 +10,8 @@ final class BoldDriver
     static final double SHRINK = 0.5;
 
     private double rate;
-    private double lastLoss = Double.NaN;
+    private double lastLoss;
+    private boolean started;
 
     BoldDriver(final double initialRate)
     {
@@ -25,10 +26,12 @@ final class BoldDriver
     /** Takes the training loss after an epoch (the first call: of the initial model) and returns the next rate. */
     double update(final double loss)
     {
-        if (!Double.isNaN(lastLoss))
+        if (started)
         {
+            // A NaN loss (a diverged model) is no improvement: shrink.
             rate *= loss < lastLoss ? GROW : SHRINK;
         }
+        started = true;
         lastLoss = loss;
         return rate;
     }
