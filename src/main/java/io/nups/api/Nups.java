@@ -145,7 +145,7 @@ public final class Nups
             }
             final KeyLayout layout = ranges != null ? ranges.build() : KeyLayout.uniform(numKeys, uniformLength);
             return new ParameterServer(new Node(new NodeSettings(
-                layout, threads, store, latencySampleEvery, waitTimeout, profileDirectory, profileInterval)));
+                layout, threads, store, latencySampleEvery, waitTimeout, profileDirectory, profileInterval, false, null)));
         }
     }
 }

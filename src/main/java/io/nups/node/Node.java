@@ -4,6 +4,10 @@ import io.nups.metrics.LatencyReport;
 import io.nups.metrics.OpRecorder;
 import io.nups.store.ParameterStore;
 import io.nups.store.SlotDescriptor;
+import io.nups.manage.HomeDirectory;
+import io.nups.manage.OperationTable;
+import io.nups.manage.ParameterManager;
+import io.nups.transport.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,43 +17,82 @@ import java.nio.file.Files;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One nups node: its parameter store, its workers and its profiling, wired together and shut down in
- * order (workers stopped, profile written, memory freed).
+ * One nups node: its parameter store, its workers and its profiling, and on several nodes its transport
+ * and {@link ParameterManager}, wired together and shut down in order (all nodes leave together, workers
+ * stopped, transport closed, profile written, memory freed).
  */
 public final class Node implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** Outstanding remote operations per worker before it waits for its oldest. */
+    private static final int OPERATIONS_PER_WORKER = 1024;
 
     private final NodeSettings settings;
     private final int rank;
+    private final int nodes;
     private final ParameterStore store;
+    private final Transport transport;
+    private final ParameterManager manager;
     private final LatencyReport report;
     private final NodeWorker[] workers;
     private final WorkerBarrier barrier;
     private volatile boolean closed;
 
+    /** A single node: every key is held here. */
     public Node(final NodeSettings settings)
     {
+        this(settings, null);
+    }
+
+    /**
+     * A node of a cluster: holds the keys homed here at start and reaches the others through
+     * {@code transport}, which this node starts and closes. Null for a single node.
+     */
+    public Node(final NodeSettings settings, final Transport transport)
+    {
         this.settings = settings;
-        this.rank = 0;
+        this.transport = transport;
+        this.rank = transport == null ? 0 : transport.rank();
+        this.nodes = transport == null ? 1 : transport.nodes();
         this.store = new ParameterStore(settings.layout(), settings.store());
         this.report = new LatencyReport("r" + rank);
+        ParameterManager startedManager = null;
         try
         {
             final int numKeys = settings.layout().numKeys();
+            final HomeDirectory directory = new HomeDirectory(numKeys, nodes, rank, settings.keyPermutationSeed());
             for (int key = 0; key < numKeys; key++)
             {
-                store.insert(key, SlotDescriptor.STATE_OWNED, null, 0);
+                if (directory.isHome(key))
+                {
+                    store.insert(key, SlotDescriptor.STATE_OWNED, null, 0);
+                }
             }
+            final OperationTable[] tables = new OperationTable[settings.threads()];
+            for (int i = 0; i < tables.length; i++)
+            {
+                tables[i] = new OperationTable("node " + rank + " worker " + i, OPERATIONS_PER_WORKER);
+            }
+            if (transport != null)
+            {
+                startedManager = new ParameterManager(store, directory, transport, tables, settings.relocation(),
+                    settings.waitTimeout().toNanos());
+                startedManager.start();
+                transport.messageHandler(startedManager::onMessage);
+                transport.failureHandler(startedManager::peerLost);
+                transport.start();
+            }
+            this.manager = startedManager;
             this.workers = new NodeWorker[settings.threads()];
             for (int i = 0; i < workers.length; i++)
             {
                 final OpRecorder recorder = new OpRecorder(settings.latencySampleEvery());
                 report.register(recorder);
-                workers[i] = new NodeWorker(this, i, recorder);
+                workers[i] = new NodeWorker(this, i, recorder, manager == null ? null : manager.port(i));
             }
-            this.barrier = new WorkerBarrier(settings.threads(), settings.waitTimeout());
+            this.barrier = new WorkerBarrier(settings.threads(), settings.waitTimeout(),
+                manager == null ? null : manager::clusterBarrier);
             if (settings.profileDirectory() != null)
             {
                 Files.createDirectories(settings.profileDirectory());
@@ -64,11 +107,21 @@ public final class Node implements AutoCloseable
         }
         catch (final RuntimeException ex)
         {
+            if (startedManager != null)
+            {
+                startedManager.close();
+            }
+            if (transport != null)
+            {
+                transport.close();
+            }
             release();
             throw ex;
         }
-        LOG.info("node {} started: {}, {} worker threads, {}", rank, settings.layout(), settings.threads(),
-            store.memoryReport().lines().findFirst().orElse(""));
+        LOG.info("node {} of {} started: {}, {} worker threads, {}{}", rank, nodes, settings.layout(),
+            settings.threads(), store.memoryReport().lines().findFirst().orElse(""),
+            transport == null ? "" : ", " + transport.name() + " transport, " +
+                (settings.relocation() ? "relocation" : "classic") + " mode");
     }
 
     private String profilePrefix()
@@ -84,6 +137,17 @@ public final class Node implements AutoCloseable
     public int rank()
     {
         return rank;
+    }
+
+    public int nodes()
+    {
+        return nodes;
+    }
+
+    /** Null on a single node. */
+    public ParameterManager manager()
+    {
+        return manager;
     }
 
     public ParameterStore store()
@@ -122,6 +186,17 @@ public final class Node implements AutoCloseable
         {
             throw new IllegalStateException("nups node " + rank + " is closed");
         }
+        final String failure = manager == null ? null : manager.failure();
+        if (failure != null)
+        {
+            throw new IllegalStateException("nups node " + rank + " stopped: " + failure);
+        }
+    }
+
+    /** Closed, or stopped because the cluster failed. */
+    boolean isStopped()
+    {
+        return closed || (manager != null && manager.failure() != null);
     }
 
     /**
@@ -135,8 +210,24 @@ public final class Node implements AutoCloseable
         {
             return;
         }
+        if (manager != null && manager.failure() == null)
+        {
+            try
+            {
+                // Nodes leave together, so none closes its transport while a peer still needs it.
+                manager.clusterBarrier();
+            }
+            catch (final RuntimeException ex)
+            {
+                LOG.warn("node {}: leaving without the other nodes: {}", rank, ex.getMessage());
+            }
+        }
         closed = true;
         barrier.breakBarrier();
+        if (manager != null)
+        {
+            manager.close();
+        }
         final long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
         for (final NodeWorker worker : workers)
         {
@@ -151,6 +242,10 @@ public final class Node implements AutoCloseable
                 }
                 Thread.onSpinWait();
             }
+        }
+        if (transport != null)
+        {
+            transport.close();
         }
         try
         {

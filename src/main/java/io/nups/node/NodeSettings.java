@@ -16,6 +16,8 @@ import java.time.Duration;
  * @param waitTimeout       bound on every wait (operation completion, barrier)
  * @param profileDirectory  where to write {@code .hlog}/{@code .hgrm} files, or null for none
  * @param profileInterval   interval of the {@code .hlog}
+ * @param relocation        keys move to the node that localizes them (false: classic, keys stay at home)
+ * @param keyPermutationSeed seed of the permutation of keys before range partitioning, or null for none
  */
 public record NodeSettings(
     KeyLayout layout,
@@ -24,7 +26,9 @@ public record NodeSettings(
     int latencySampleEvery,
     Duration waitTimeout,
     Path profileDirectory,
-    Duration profileInterval)
+    Duration profileInterval,
+    boolean relocation,
+    Long keyPermutationSeed)
 {
     public NodeSettings
     {

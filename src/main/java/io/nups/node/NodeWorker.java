@@ -1,5 +1,6 @@
 package io.nups.node;
 
+import io.nups.manage.ParameterManager;
 import io.nups.metrics.OpKind;
 import io.nups.metrics.OpRecorder;
 import io.nups.store.KeyLayout;
@@ -39,16 +40,21 @@ public final class NodeWorker
     private final ParameterStore store;
     private final KeyLayout layout;
     private final OpRecorder recorder;
+    /** Slow path to other nodes; null on a single node. */
+    private final ParameterManager.Port remote;
+    private final long waitNanos;
     @SuppressWarnings("unused") // accessed through IN_CALL
     private volatile int inCall;
 
-    NodeWorker(final Node node, final int index, final OpRecorder recorder)
+    NodeWorker(final Node node, final int index, final OpRecorder recorder, final ParameterManager.Port remote)
     {
         this.node = node;
         this.index = index;
         this.store = node.store();
         this.layout = store.layout();
         this.recorder = recorder;
+        this.remote = remote;
+        this.waitNanos = node.settings().waitTimeout().toNanos();
     }
 
     public int index()
@@ -74,12 +80,14 @@ public final class NodeWorker
             final long start = startTimer(OpKind.LOCAL_PULL);
             checkLength("pull", keys, out.length);
             int offset = 0;
-            for (final int key : keys)
+            for (int i = 0; i < keys.length; i++)
             {
+                final int key = keys[i];
                 final int length = layout.length(key);
                 if (!store.read(key, length, out, offset))
                 {
-                    throw notHeld(key);
+                    stopTimer(OpKind.LOCAL_PULL, start, i);
+                    return remotePull(keys, i, out, offset);
                 }
                 offset += length;
             }
@@ -101,7 +109,8 @@ public final class NodeWorker
             final int length = checkLength("pull", key, out.length);
             if (!store.read(key, length, out, 0))
             {
-                throw notHeld(key);
+                stopTimer(OpKind.LOCAL_PULL, start, 0);
+                return remotePull(new int[] {key}, 0, out, 0);
             }
             stopTimer(OpKind.LOCAL_PULL, start, 1);
             return DONE;
@@ -157,12 +166,14 @@ public final class NodeWorker
             final long start = startTimer(kind);
             checkLength(operation, keys, values.length);
             int offset = 0;
-            for (final int key : keys)
+            for (int i = 0; i < keys.length; i++)
             {
+                final int key = keys[i];
                 final int length = layout.length(key);
                 if (!apply(kind, key, length, values, offset))
                 {
-                    throw notHeld(key);
+                    stopTimer(kind, start, i);
+                    return remoteUpdate(kind, keys, i, values, offset);
                 }
                 offset += length;
             }
@@ -184,7 +195,8 @@ public final class NodeWorker
             final int length = checkLength(operation, key, values.length);
             if (!apply(kind, key, length, values, 0))
             {
-                throw notHeld(key);
+                stopTimer(kind, start, 0);
+                return remoteUpdate(kind, new int[] {key}, 0, values, 0);
             }
             stopTimer(kind, start, 1);
             return DONE;
@@ -201,21 +213,103 @@ public final class NodeWorker
             store.write(key, length, values, offset) : store.add(key, length, values, offset);
     }
 
-    /** Completion of {@code handle}; every operation of a single node completes before it returns. */
+    private long remotePull(final int[] keys, final int from, final float[] out, final int offset)
+    {
+        if (remote == null)
+        {
+            throw notHeld(keys[from]);
+        }
+        final long start = startTimer(OpKind.REMOTE_PULL);
+        final long handle = remote.pull(keys, from, out, offset);
+        stopTimer(OpKind.REMOTE_PULL, start, keys.length - from);
+        return handle;
+    }
+
+    private long remoteUpdate(final OpKind kind, final int[] keys, final int from, final float[] values,
+        final int offset)
+    {
+        if (remote == null)
+        {
+            throw notHeld(keys[from]);
+        }
+        final OpKind remoteKind = kind == OpKind.LOCAL_SET ? OpKind.REMOTE_SET : OpKind.REMOTE_PUSH;
+        final long start = startTimer(remoteKind);
+        final long handle = remote.update(keys, from, values, offset, kind == OpKind.LOCAL_SET);
+        stopTimer(remoteKind, start, keys.length - from);
+        return handle;
+    }
+
+    /**
+     * Moves {@code keys} to this node (relocation mode); a no-op returning {@link #DONE} in classic mode or
+     * on a single node.
+     */
+    public long localize(final int[] keys)
+    {
+        enter();
+        try
+        {
+            for (final int key : keys)
+            {
+                layout.checkKey(key);
+            }
+            if (remote == null)
+            {
+                return DONE;
+            }
+            final long start = startTimer(OpKind.LOCALIZE);
+            final long handle = remote.localize(keys);
+            stopTimer(OpKind.LOCALIZE, start, keys.length);
+            return handle;
+        }
+        finally
+        {
+            exit();
+        }
+    }
+
+    /** Completion of {@code handle}, without waiting. */
     public boolean isDone(final long handle)
     {
         checkHandle(handle);
-        return true;
+        return handle == DONE || remote.table().isDone(handle);
     }
 
+    /** Waits for {@code handle}, bounded by the node's wait timeout; throws if the operation failed. */
     public void waitFor(final long handle)
     {
         checkHandle(handle);
+        if (handle != DONE)
+        {
+            enter();
+            try
+            {
+                final long start = startTimer(OpKind.WAIT);
+                remote.table().await(handle, waitNanos);
+                stopTimer(OpKind.WAIT, start, 0);
+            }
+            finally
+            {
+                exit();
+            }
+        }
     }
 
+    /** Waits for every operation this worker issued. */
     public void waitAll()
     {
         node.checkOpen();
+        if (remote != null)
+        {
+            enter();
+            try
+            {
+                remote.table().awaitAll(waitNanos);
+            }
+            finally
+            {
+                exit();
+            }
+        }
     }
 
     public void barrier()
@@ -238,7 +332,7 @@ public final class NodeWorker
     private void checkHandle(final long handle)
     {
         node.checkOpen();
-        if (handle != DONE)
+        if (handle != DONE && (remote == null || handle < 0))
         {
             throw new IllegalArgumentException("unknown operation handle " + handle + " on worker " + index +
                 ": handles come from this worker's pull/push/set calls");
@@ -290,7 +384,7 @@ public final class NodeWorker
     private void enter()
     {
         IN_CALL.setVolatile(this, 1);
-        if (node.isClosed())
+        if (node.isStopped())
         {
             IN_CALL.setRelease(this, 0);
             node.checkOpen();

@@ -8,17 +8,22 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Barrier over all worker threads of a node, bounded: a worker that never arrives fails every waiter
- * with a message saying how many arrived, instead of hanging the run.
+ * with a message saying how many arrived, instead of hanging the run. On several nodes the last worker
+ * to arrive also passes the barrier of all nodes before any worker is released.
  */
 final class WorkerBarrier
 {
     private final CyclicBarrier barrier;
     private final Duration timeout;
 
-    WorkerBarrier(final int parties, final Duration timeout)
+    /**
+     * @param clusterBarrier run by the last worker to arrive, or null on a single node
+     */
+    WorkerBarrier(final int parties, final Duration timeout, final Runnable clusterBarrier)
     {
-        this.barrier = new CyclicBarrier(parties);
-        this.timeout = timeout;
+        this.barrier = new CyclicBarrier(parties, clusterBarrier);
+        // The cluster barrier has its own bound; the workers waiting for it must not give up first.
+        this.timeout = clusterBarrier == null ? timeout : timeout.multipliedBy(2);
     }
 
     void await(final int worker)
