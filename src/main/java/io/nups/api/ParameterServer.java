@@ -32,6 +32,18 @@ public final class ParameterServer implements AutoCloseable
         return workers[index];
     }
 
+    /** This node's rank in {@code [0, nodes())}. */
+    public int rank()
+    {
+        return node.rank();
+    }
+
+    /** Number of nodes in the cluster (1 for a single node). */
+    public int nodes()
+    {
+        return node.nodes();
+    }
+
     public int threads()
     {
         return workers.length;

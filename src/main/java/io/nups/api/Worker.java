@@ -86,6 +86,17 @@ public final class Worker
         return delegate.set(key, values);
     }
 
+    /**
+     * Moves {@code keys} to this node, so that later pulls and pushes of them are local (relocation
+     * mode; reference: Lapse/NuPS Localize). Asynchronous: call it ahead of use and rarely wait on it.
+     * Operations on a key in transfer are queued and applied in arrival order when it arrives. A no-op
+     * returning {@link #DONE} on a single node or in classic mode.
+     */
+    public long localize(final int[] keys)
+    {
+        return delegate.localize(keys);
+    }
+
     /** True once the operation of {@code handle} has completed. */
     public boolean isDone(final long handle)
     {
@@ -104,7 +115,7 @@ public final class Worker
         delegate.waitAll();
     }
 
-    /** Waits until every worker thread has reached the barrier. */
+    /** Waits until every worker thread of every node has reached the barrier. */
     public void barrier()
     {
         delegate.barrier();

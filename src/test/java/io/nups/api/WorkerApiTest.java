@@ -44,6 +44,10 @@ class WorkerApiTest
             assertArrayEquals(new float[]{-1, -1, -1, -1}, out);
             assertEquals(4, w.valueLength(99));
             assertEquals(4, ps.valueLength(0));
+            assertEquals(Worker.DONE, w.localize(new int[] {1, 7, 1}), "on one node every key is local");
+            assertThrows(IllegalArgumentException.class, () -> w.localize(new int[] {100}));
+            assertEquals(0, ps.rank());
+            assertEquals(1, ps.nodes());
         }
     }
 
