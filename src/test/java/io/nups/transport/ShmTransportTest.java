@@ -43,26 +43,7 @@ class ShmTransportTest extends TransportConformanceTest
             t.failureHandler((peer, reason) -> node.lost.add(reason));
             transports.add(t);
         }
-        final List<Thread> starters = new ArrayList<>();
-        for (final ShmTransport t : transports)
-        {
-            t.addRemoteRegions(regions.stream().filter(r -> r.node() != t.rank()).toList());
-            final Thread starter = new Thread(t::start, "start-" + t.rank());
-            starter.start();
-            starters.add(starter);
-        }
-        for (final Thread starter : starters)
-        {
-            try
-            {
-                starter.join(TimeUnit.SECONDS.toMillis(30));
-            }
-            catch (final InterruptedException ex)
-            {
-                throw new AssertionError(ex);
-            }
-        }
-        return new ArrayList<>(transports);
+        return startAll(transports, regions);
     }
 
     @Test

@@ -42,27 +42,11 @@ class TcpTransportTest extends TransportConformanceTest
             transports.add(t);
             addresses.add(t.listenAddress());
         }
-        final List<Thread> starters = new ArrayList<>();
         for (final TcpTransport t : transports)
         {
             t.peerAddresses(addresses);
-            t.addRemoteRegions(regions.stream().filter(r -> r.node() != t.rank()).toList());
-            final Thread starter = new Thread(t::start, "start-" + t.rank());
-            starter.start();
-            starters.add(starter);
         }
-        for (final Thread starter : starters)
-        {
-            try
-            {
-                starter.join(TimeUnit.SECONDS.toMillis(30));
-            }
-            catch (final InterruptedException ex)
-            {
-                throw new AssertionError(ex);
-            }
-        }
-        return new ArrayList<>(transports);
+        return startAll(transports, regions);
     }
 
     @Test

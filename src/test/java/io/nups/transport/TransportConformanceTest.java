@@ -52,6 +52,34 @@ abstract class TransportConformanceTest
         return cluster;
     }
 
+    /**
+     * Gives every transport the other nodes' regions and starts them all at once (start returns only when
+     * every peer is reachable), bounded.
+     */
+    static <T extends Transport> List<Transport> startAll(final List<T> transports, final List<RegionDescriptor> regions)
+    {
+        final List<Thread> starters = new ArrayList<>();
+        for (final T t : transports)
+        {
+            t.addRemoteRegions(regions.stream().filter(r -> r.node() != t.rank()).toList());
+            final Thread starter = new Thread(t::start, "start-" + t.rank());
+            starter.start();
+            starters.add(starter);
+        }
+        for (final Thread starter : starters)
+        {
+            try
+            {
+                starter.join(TimeUnit.SECONDS.toMillis(30));
+            }
+            catch (final InterruptedException ex)
+            {
+                throw new AssertionError(ex);
+            }
+        }
+        return new ArrayList<>(transports);
+    }
+
     static MessageHandler recorder(final NodeUnderTest node)
     {
         return (from, buffer, offset, length) ->
