@@ -291,31 +291,14 @@ public final class ShmTransport implements Transport
                 throw new TransportException("node " + rank + ": node " + peer + " did not become ready in " +
                     runDirectory + " within " + options.startTimeout().toSeconds() + " s");
             }
-            sleepQuietly(5);
-        }
-    }
-
-    private static void sleepQuietly(final long millis)
-    {
-        try
-        {
-            Thread.sleep(millis);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            throw new TransportException("interrupted", ex);
+            TransportSupport.sleepQuietly(5, "interrupted");
         }
     }
 
     @Override
     public void send(final int peer, final DirectBuffer buffer, final int offset, final int length)
     {
-        if (length > maxMessageLength())
-        {
-            throw new TransportException("message of " + length + " bytes to node " + peer + " exceeds the limit of " +
-                maxMessageLength() + " bytes");
-        }
+        TransportSupport.checkMessageLength(peer, length, maxMessageLength());
         final ManyToOneRingBuffer ring = ring(peer, "send");
         if (ring.write(rank + 1, buffer, offset, length))
         {

@@ -245,7 +245,7 @@ public final class TcpTransport implements Transport
             {
                 last = ex;
                 channel.close();
-                sleepQuietly(backoffMillis);
+                TransportSupport.sleepQuietly(backoffMillis, "interrupted while connecting");
                 backoffMillis = Math.min(500, backoffMillis * 2);
             }
         }
@@ -349,27 +349,10 @@ public final class TcpTransport implements Transport
             options.sendTimeout().toNanos());
     }
 
-    private static void sleepQuietly(final long millis)
-    {
-        try
-        {
-            Thread.sleep(millis);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            throw new TransportException("interrupted while connecting", ex);
-        }
-    }
-
     @Override
     public void send(final int peer, final DirectBuffer buffer, final int offset, final int length)
     {
-        if (length > maxMessageLength())
-        {
-            throw new TransportException("message of " + length + " bytes to node " + peer + " exceeds the limit of " +
-                maxMessageLength() + " bytes");
-        }
+        TransportSupport.checkMessageLength(peer, length, maxMessageLength());
         final TcpPeer target = peer(peer, "send");
         final int frameLength = HEADER_LENGTH + length;
         synchronized (target)
@@ -761,7 +744,7 @@ public final class TcpTransport implements Transport
             while (peer != null && peer.failure == null && peer.hasQueuedBytes() && System.nanoTime() < deadline &&
                 ioRunner != null)
             {
-                sleepQuietly(1);
+                TransportSupport.sleepQuietly(1, "interrupted while connecting");
             }
         }
         closing = true;
