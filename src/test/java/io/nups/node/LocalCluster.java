@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /** Several nodes of one cluster in this JVM, over real TCP (loopback) or shared-memory transports. */
 final class LocalCluster implements AutoCloseable
@@ -30,6 +31,13 @@ final class LocalCluster implements AutoCloseable
 
     LocalCluster(final Kind kind, final int n, final KeyLayout layout, final int threads, final boolean relocation,
         final Long permutationSeed, final Path runDirectory)
+    {
+        this(kind, n, layout, threads, relocation, permutationSeed, runDirectory, UnaryOperator.identity());
+    }
+
+    /** As above, with every node's transport passed through {@code wrap} (e.g. a fault-injecting decorator). */
+    LocalCluster(final Kind kind, final int n, final KeyLayout layout, final int threads, final boolean relocation,
+        final Long permutationSeed, final Path runDirectory, final UnaryOperator<Transport> wrap)
     {
         final List<Transport> transports = new ArrayList<>();
         final List<InetSocketAddress> addresses = new ArrayList<>();
@@ -60,7 +68,8 @@ final class LocalCluster implements AutoCloseable
             final List<Future<Node>> started = new ArrayList<>();
             for (final Transport transport : transports)
             {
-                started.add(starters.submit(() -> new Node(settings, transport)));
+                final Transport wrapped = wrap.apply(transport);
+                started.add(starters.submit(() -> new Node(settings, wrapped)));
             }
             for (final Future<Node> future : started)
             {
