@@ -22,11 +22,14 @@ import static io.nups.transport.TcpFrameDescriptor.TYPE_OFFSET;
 final class TcpPeer
 {
     private static final int INITIAL_OUTBOX = 64 * 1024;
+    /** The inbox starts small and grows to a frame's length once its header passed the length check. */
+    private static final int INITIAL_INBOX = 64 * 1024;
 
     final int rank;
     final String address;
     final SocketChannel channel;
-    final ByteBuffer inbox;
+    private ByteBuffer inbox;
+    private final int maxFrame;
     private final int maxOutbox;
     private final long sendTimeoutNanos;
     private ByteBuffer outbox;
@@ -41,7 +44,8 @@ final class TcpPeer
         this.rank = rank;
         this.address = address;
         this.channel = channel;
-        this.inbox = ByteBuffer.allocateDirect(maxFrame).order(ByteOrder.LITTLE_ENDIAN);
+        this.inbox = ByteBuffer.allocateDirect(Math.min(INITIAL_INBOX, maxFrame)).order(ByteOrder.LITTLE_ENDIAN);
+        this.maxFrame = maxFrame;
         this.maxOutbox = maxOutbox;
         this.sendTimeoutNanos = sendTimeoutNanos;
         this.outbox = ByteBuffer.allocateDirect(INITIAL_OUTBOX).order(ByteOrder.LITTLE_ENDIAN);
@@ -50,6 +54,30 @@ final class TcpPeer
     String name()
     {
         return "node " + rank + " (" + address + ")";
+    }
+
+    /** The buffer the I/O thread reads frames into; only that thread uses it. */
+    ByteBuffer inbox()
+    {
+        return inbox;
+    }
+
+    /**
+     * Makes room for a whole frame of {@code frameLength} bytes (already checked against the frame limit),
+     * keeping the bytes read so far, which start at position 0.
+     */
+    void growInbox(final int frameLength)
+    {
+        if (frameLength <= inbox.capacity())
+        {
+            return;
+        }
+        final int doubled = inbox.capacity() <= maxFrame / 2 ? inbox.capacity() * 2 : maxFrame;
+        final ByteBuffer bigger = ByteBuffer.allocateDirect(Math.max(frameLength, doubled)).order(ByteOrder.LITTLE_ENDIAN);
+        inbox.flip();
+        bigger.put(inbox);
+        BufferUtil.free(inbox);
+        inbox = bigger;
     }
 
     synchronized void attach(final SelectionKey key)

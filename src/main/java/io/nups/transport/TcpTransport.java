@@ -476,7 +476,7 @@ public final class TcpTransport implements Transport
     /** Reads what a peer sent and handles every whole frame. */
     void onReadable(final TcpPeer peer)
     {
-        final ByteBuffer inbox = peer.inbox;
+        final ByteBuffer inbox = peer.inbox();
         final int read;
         try
         {
@@ -497,6 +497,7 @@ public final class TcpTransport implements Transport
             return;
         }
         int position = 0;
+        int partialFrame = 0;
         final int end = inbox.position();
         while (end - position >= HEADER_LENGTH)
         {
@@ -510,6 +511,7 @@ public final class TcpTransport implements Transport
             }
             if (end - position < frameLength)
             {
+                partialFrame = frameLength;
                 break;
             }
             if (!onFrame(peer, inbox, position, frameLength))
@@ -521,6 +523,7 @@ public final class TcpTransport implements Transport
         }
         inbox.limit(end).position(position);
         inbox.compact();
+        peer.growInbox(partialFrame);
     }
 
     private boolean onFrame(final TcpPeer peer, final ByteBuffer inbox, final int at, final int frameLength)
