@@ -194,6 +194,12 @@ public final class ParameterManager implements AutoCloseable
         regions.await(timeoutNanos);
     }
 
+    /** The node this node's location cache names for {@code key}, or -1 (unknown, or caches off). */
+    public int cachedOwner(final int key)
+    {
+        return cache == null ? LocationCache.UNKNOWN : cache.get(key);
+    }
+
     /** Keys in transfer to this node right now. */
     public int keysInTransfer()
     {

@@ -39,6 +39,14 @@ final class LocalCluster implements AutoCloseable
     LocalCluster(final Kind kind, final int n, final KeyLayout layout, final int threads, final boolean relocation,
         final Long permutationSeed, final Path runDirectory, final UnaryOperator<Transport> wrap)
     {
+        this(kind, n, layout, threads, relocation, permutationSeed, runDirectory, wrap, UnaryOperator.identity());
+    }
+
+    /** As above, with the nodes' settings passed through {@code configure} (e.g. to switch options). */
+    LocalCluster(final Kind kind, final int n, final KeyLayout layout, final int threads, final boolean relocation,
+        final Long permutationSeed, final Path runDirectory, final UnaryOperator<Transport> wrap,
+        final UnaryOperator<NodeSettings> configure)
+    {
         final List<Transport> transports = new ArrayList<>();
         final List<InetSocketAddress> addresses = new ArrayList<>();
         for (int i = 0; i < n; i++)
@@ -60,8 +68,8 @@ final class LocalCluster implements AutoCloseable
         {
             transports.forEach(t -> ((TcpTransport)t).peerAddresses(addresses));
         }
-        final NodeSettings settings = new NodeSettings(layout, threads, StoreOptions.DEFAULT, 16, Duration.ofSeconds(30),
-            null, Duration.ofSeconds(1), relocation, permutationSeed);
+        final NodeSettings settings = configure.apply(new NodeSettings(layout, threads, StoreOptions.DEFAULT, 16,
+            Duration.ofSeconds(30), null, Duration.ofSeconds(1), relocation, permutationSeed));
         final ExecutorService starters = Executors.newFixedThreadPool(n);
         try
         {
