@@ -15,7 +15,6 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The one-sided part of one worker's pull: whole slots of remote keys whose location is known are read
@@ -38,7 +37,7 @@ final class OneSidedReads implements OneSidedCompletion
     static final int TORN_RETRIES = 16;
     private static final int SCRATCH_BYTES = 256 * 1024;
     private static final long FLOAT_ARRAY_BASE = UnsafeApi.arrayBaseOffset(float[].class);
-    private static final int SPINS_BEFORE_PARK = 10_000;
+    private static final long PARK_NANOS = 1_000;
     private static final VarHandle COMPLETED;
 
     private static final byte PENDING = 0;
@@ -193,7 +192,7 @@ final class OneSidedReads implements OneSidedCompletion
             {
                 return served;
             }
-            awaitCompletions(issued, first, end);
+            awaitCompletions(issued, first);
             int torn = 0;
             for (int i = first; i < end; i++)
             {
@@ -264,23 +263,14 @@ final class OneSidedReads implements OneSidedCompletion
         return issued;
     }
 
-    private void awaitCompletions(final int issued, final int first, final int end)
+    private void awaitCompletions(final int issued, final int first)
     {
         long deadline = 0;
         int spins = 0;
         while ((int)COMPLETED.getAcquire(this) < issued)
         {
-            if (++spins < SPINS_BEFORE_PARK)
-            {
-                Thread.onSpinWait();
-                continue;
-            }
-            final long now = System.nanoTime();
-            if (deadline == 0)
-            {
-                deadline = now + timeoutNanos;
-            }
-            else if (now - deadline > 0)
+            deadline = BoundedIdle.step(++spins, deadline, timeoutNanos, PARK_NANOS);
+            if (deadline == BoundedIdle.TIMED_OUT)
             {
                 final String reason = "one-sided reads of " + (issued - (int)COMPLETED.getAcquire(this)) + " keys (" +
                     "first at node " + SlotLocations.node(entries[first]) + ") did not complete within " +
@@ -288,7 +278,6 @@ final class OneSidedReads implements OneSidedCompletion
                 failure.fail(reason);
                 throw new IllegalStateException(reason);
             }
-            LockSupport.parkNanos(1_000);
         }
     }
 
