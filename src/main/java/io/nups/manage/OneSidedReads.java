@@ -56,18 +56,12 @@ final class OneSidedReads implements OneSidedCompletion
         }
     }
 
-    /** Called before a read that never completed is reported: the node cannot go on safely. */
-    @FunctionalInterface
-    interface Failure
-    {
-        void fail(String reason);
-    }
-
     private final Transport transport;
     private final SlotLocations locations;
     private final KeyLayout layout;
     private final OpRecorder recorder;
-    private final Failure failure;
+    /** Told when a read never completes (the node cannot go on safely); asked whether the node failed. */
+    private final ParameterManager manager;
     private final long timeoutNanos;
     @SuppressWarnings("unused") // keeps the scratch memory alive
     private final ByteBuffer scratchBuffer;
@@ -85,13 +79,13 @@ final class OneSidedReads implements OneSidedCompletion
     private volatile int completed;
 
     OneSidedReads(final Transport transport, final SlotLocations locations, final KeyLayout layout,
-        final OpRecorder recorder, final Failure failure, final long timeoutNanos)
+        final OpRecorder recorder, final ParameterManager manager, final long timeoutNanos)
     {
         this.transport = transport;
         this.locations = locations;
         this.layout = layout;
         this.recorder = recorder;
-        this.failure = failure;
+        this.manager = manager;
         this.timeoutNanos = timeoutNanos;
         this.scratchBytes = Math.max(SCRATCH_BYTES, SlotDescriptor.slotLength(layout.keysPerLength().lastKey()));
         this.scratchBuffer = BufferUtil.allocateDirectAligned(scratchBytes, SlotDescriptor.SLOT_ALIGNMENT);
@@ -270,12 +264,18 @@ final class OneSidedReads implements OneSidedCompletion
         while ((int)COMPLETED.getAcquire(this) < issued)
         {
             deadline = BoundedIdle.step(++spins, deadline, timeoutNanos, PARK_NANOS);
+            final String failure = deadline == 0 ? null : manager.failure();
+            if (failure != null)
+            {
+                // A lost peer may never complete its reads; the node stops anyway.
+                throw new IllegalStateException("nups node " + manager.rank() + " stopped: " + failure);
+            }
             if (deadline == BoundedIdle.TIMED_OUT)
             {
                 final String reason = "one-sided reads of " + (issued - (int)COMPLETED.getAcquire(this)) + " keys (" +
                     "first at node " + SlotLocations.node(entries[first]) + ") did not complete within " +
                     TimeUnit.NANOSECONDS.toSeconds(timeoutNanos) + " s";
-                failure.fail(reason);
+                manager.fail(reason);
                 throw new IllegalStateException(reason);
             }
         }

@@ -387,7 +387,7 @@ public final class ParameterManager implements AutoCloseable
                 outbox[node] = newBatch();
             }
             this.reads = locations == null ? null :
-                new OneSidedReads(transport, locations, layout, recorder, ParameterManager.this::fail, timeoutNanos);
+                new OneSidedReads(transport, locations, layout, recorder, ParameterManager.this, timeoutNanos);
         }
 
         public OperationTable table()
@@ -397,7 +397,8 @@ public final class ParameterManager implements AutoCloseable
 
         /**
          * Pulls {@code keys[from..]} into {@code out} starting at {@code offset}; the keys before {@code from}
-         * were served locally. Returns the operation's handle.
+         * were served locally. Returns the operation's handle. Keys read one-sidedly are in {@code out} when
+         * this returns (their reads are awaited here, after the messages for the other keys went out).
          */
         public long pull(final int[] keys, final int from, final float[] out, final int offset)
         {
