@@ -67,6 +67,7 @@ final class OneSidedReads implements OneSidedCompletion
     private final ByteBuffer scratchBuffer;
     private final long scratch;
     private final int scratchBytes;
+    private final int maxReadBytes;
     private int count;
     private int[] keys = new int[16];
     private int[] positions = new int[16];
@@ -90,12 +91,16 @@ final class OneSidedReads implements OneSidedCompletion
         this.scratchBytes = Math.max(SCRATCH_BYTES, SlotDescriptor.slotLength(layout.keysPerLength().lastKey()));
         this.scratchBuffer = BufferUtil.allocateDirectAligned(scratchBytes, SlotDescriptor.SLOT_ALIGNMENT);
         this.scratch = BufferUtil.address(scratchBuffer);
+        this.maxReadBytes = transport.maxMessageLength();
     }
 
-    /** The location entry of {@code key}, or {@link SlotLocations#UNKNOWN}. */
+    /**
+     * The location entry of {@code key}, or {@link SlotLocations#UNKNOWN} if none is known or its slot is
+     * larger than the transport reads in one go (such keys always go by message).
+     */
     long location(final int key)
     {
-        return locations.get(key);
+        return slotLength(key) <= maxReadBytes ? locations.get(key) : SlotLocations.UNKNOWN;
     }
 
     /** Starts collecting the reads of one call. */
