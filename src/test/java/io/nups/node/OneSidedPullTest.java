@@ -58,6 +58,14 @@ class OneSidedPullTest
             assertArrayEquals(expected(keys, 100), pull(readerNode.worker(0), keys), "after the owners' values changed");
             assertEquals(2L * remote, recorder.keys(OpKind.ONE_SIDED_READ));
             assertEquals(0, recorder.keys(OpKind.READ_FALLBACK), "no key moved, so no read fell back");
+
+            // One call mixing known locations (3, 15), a key never pulled (12, twice) and a local key (29).
+            final int[] mixed = {12, 3, 12, 15, 29};
+            assertTrue(!readerNode.store().isLocal(12) && readerNode.store().isLocal(29));
+            assertArrayEquals(expected(mixed, 100), pull(readerNode.worker(0), mixed));
+            assertEquals(2L * remote + 2, recorder.keys(OpKind.ONE_SIDED_READ), "3 and 15 one-sided, 12 by message");
+            assertArrayEquals(expected(mixed, 100), pull(readerNode.worker(0), mixed));
+            assertEquals(2L * remote + 6, recorder.keys(OpKind.ONE_SIDED_READ), "now 12 too, both times");
         }
     }
 
