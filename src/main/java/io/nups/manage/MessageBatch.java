@@ -1,5 +1,6 @@
 package io.nups.manage;
 
+import io.nups.transport.RegionDescriptor;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 
@@ -11,6 +12,15 @@ import static io.nups.manage.PsMessageDescriptor.HANDLE_OFFSET;
 import static io.nups.manage.PsMessageDescriptor.HEADER_LENGTH;
 import static io.nups.manage.PsMessageDescriptor.ORIGIN_NODE_OFFSET;
 import static io.nups.manage.PsMessageDescriptor.ORIGIN_WORKER_OFFSET;
+import static io.nups.manage.PsMessageDescriptor.PULLED_REGION_OFFSET;
+import static io.nups.manage.PsMessageDescriptor.PULLED_SLOT_OFFSET;
+import static io.nups.manage.PsMessageDescriptor.PULLED_VALUES_OFFSET;
+import static io.nups.manage.PsMessageDescriptor.REGION_BASE_OFFSET;
+import static io.nups.manage.PsMessageDescriptor.REGION_ENTRY_LENGTH;
+import static io.nups.manage.PsMessageDescriptor.REGION_ID_OFFSET;
+import static io.nups.manage.PsMessageDescriptor.REGION_LENGTH_OFFSET;
+import static io.nups.manage.PsMessageDescriptor.REGION_REMOTE_KEY_OFFSET;
+import static io.nups.manage.PsMessageDescriptor.SENDER_OFFSET;
 import static io.nups.manage.PsMessageDescriptor.TYPE_OFFSET;
 
 /**
@@ -28,6 +38,7 @@ final class MessageBatch
     }
 
     private final Sender sender;
+    private final short senderRank;
     private final int maxLength;
     private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(256);
     private int destination = -1;
@@ -35,9 +46,15 @@ final class MessageBatch
     private int length;
     private int count;
 
-    MessageBatch(final Sender sender, final int maxLength)
+    /** @param senderRank this node, written into every message as its sender */
+    MessageBatch(final Sender sender, final int senderRank, final int maxLength)
     {
+        if (senderRank < 0 || senderRank > Short.MAX_VALUE)
+        {
+            throw new IllegalArgumentException("node rank " + senderRank + " does not fit the message header");
+        }
         this.sender = sender;
+        this.senderRank = (short)senderRank;
         this.maxLength = maxLength;
     }
 
@@ -64,7 +81,7 @@ final class MessageBatch
         this.type = type;
         buffer.putByte(TYPE_OFFSET, type);
         buffer.putByte(TYPE_OFFSET + 1, (byte)0);
-        buffer.putShort(TYPE_OFFSET + 2, (short)0);
+        buffer.putShort(SENDER_OFFSET, senderRank);
         buffer.putInt(ORIGIN_NODE_OFFSET, originNode);
         buffer.putInt(ORIGIN_WORKER_OFFSET, originWorker);
         buffer.putLong(HANDLE_OFFSET, handle);
@@ -87,12 +104,43 @@ final class MessageBatch
         final int entryLength = ENTRY_VALUES_OFFSET + 4 * valueLength;
         room(entryLength);
         putEntry(key, position);
-        int at = length + ENTRY_VALUES_OFFSET;
+        putValues(length + ENTRY_VALUES_OFFSET, values, offset, valueLength);
+        length += entryLength;
+    }
+
+    /** Adds a PULL_RESPONSE entry: the values and where the key's slot lies at this node. */
+    void addPulled(final int key, final int position, final int region, final int slotOffset, final float[] values,
+        final int offset, final int valueLength)
+    {
+        final int entryLength = PULLED_VALUES_OFFSET + 4 * valueLength;
+        room(entryLength);
+        putEntry(key, position);
+        buffer.putInt(length + PULLED_REGION_OFFSET, region);
+        buffer.putInt(length + PULLED_SLOT_OFFSET, slotOffset);
+        putValues(length + PULLED_VALUES_OFFSET, values, offset, valueLength);
+        length += entryLength;
+    }
+
+    /** Adds a REGIONS entry. */
+    void addRegion(final RegionDescriptor region)
+    {
+        room(REGION_ENTRY_LENGTH);
+        buffer.putInt(length + REGION_ID_OFFSET, region.regionId());
+        buffer.putInt(length + REGION_LENGTH_OFFSET, region.length());
+        buffer.putLong(length + REGION_BASE_OFFSET, region.base());
+        buffer.putInt(length + REGION_REMOTE_KEY_OFFSET, region.remoteKey());
+        buffer.putInt(length + REGION_REMOTE_KEY_OFFSET + 4, 0);
+        count++;
+        length += REGION_ENTRY_LENGTH;
+    }
+
+    private void putValues(final int from, final float[] values, final int offset, final int valueLength)
+    {
+        int at = from;
         for (int i = 0; i < valueLength; i++, at += 4)
         {
             buffer.putFloat(at, values[offset + i]);
         }
-        length += entryLength;
     }
 
     /** Sends the message as a count only (no entries), e.g. an UPDATE_RESPONSE or a barrier message. */

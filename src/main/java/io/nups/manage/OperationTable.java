@@ -3,7 +3,6 @@ package io.nups.manage;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The operations of one worker that wait for other nodes. An operation expects a number of keys;
@@ -20,7 +19,6 @@ public final class OperationTable
     private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
     private static final long PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
-    private static final int SPINS_BEFORE_PARK = 2000;
 
     private final String owner;
     private final int mask;
@@ -108,23 +106,13 @@ public final class OperationTable
         int spins = 0;
         while ((long)LONGS.getAcquire(handles, slot) == handle && (int)INTS.getAcquire(remaining, slot) != 0)
         {
-            if (++spins < SPINS_BEFORE_PARK)
-            {
-                Thread.onSpinWait();
-                continue;
-            }
-            final long now = System.nanoTime();
-            if (deadline == 0)
-            {
-                deadline = now + timeoutNanos;
-            }
-            else if (now - deadline > 0)
+            deadline = BoundedIdle.step(++spins, deadline, timeoutNanos, PARK_NANOS);
+            if (deadline == BoundedIdle.TIMED_OUT)
             {
                 throw new IllegalStateException(owner + ": operation " + handle + " still waits for " +
                     (int)INTS.getAcquire(remaining, slot) + " keys after " +
                     TimeUnit.NANOSECONDS.toSeconds(timeoutNanos) + " s");
             }
-            LockSupport.parkNanos(PARK_NANOS);
         }
         final String failure = (long)LONGS.getAcquire(handles, slot) == handle ? failures[slot] : null;
         if (failure != null)

@@ -1,8 +1,10 @@
 package io.nups.manage;
 
+import io.nups.metrics.OpRecorder;
 import io.nups.store.KeyLayout;
 import io.nups.store.ParameterStore;
 import io.nups.store.SlotDescriptor;
+import io.nups.transport.RegionDescriptor;
 import io.nups.transport.Transport;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.AgentRunner;
@@ -12,6 +14,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static io.nups.manage.PsMessageDescriptor.BARRIER_ARRIVE;
@@ -24,11 +28,22 @@ import static io.nups.manage.PsMessageDescriptor.HANDLE_OFFSET;
 import static io.nups.manage.PsMessageDescriptor.HAND_OVER;
 import static io.nups.manage.PsMessageDescriptor.HEADER_LENGTH;
 import static io.nups.manage.PsMessageDescriptor.LOCALIZE;
+import static io.nups.manage.PsMessageDescriptor.NO_REGION;
 import static io.nups.manage.PsMessageDescriptor.ORIGIN_NODE_OFFSET;
 import static io.nups.manage.PsMessageDescriptor.ORIGIN_WORKER_OFFSET;
 import static io.nups.manage.PsMessageDescriptor.PULL_REQUEST;
+import static io.nups.manage.PsMessageDescriptor.PULLED_REGION_OFFSET;
+import static io.nups.manage.PsMessageDescriptor.PULLED_SLOT_OFFSET;
+import static io.nups.manage.PsMessageDescriptor.PULLED_VALUES_OFFSET;
 import static io.nups.manage.PsMessageDescriptor.PULL_RESPONSE;
 import static io.nups.manage.PsMessageDescriptor.PUSH_REQUEST;
+import static io.nups.manage.PsMessageDescriptor.REGIONS;
+import static io.nups.manage.PsMessageDescriptor.REGION_BASE_OFFSET;
+import static io.nups.manage.PsMessageDescriptor.REGION_ENTRY_LENGTH;
+import static io.nups.manage.PsMessageDescriptor.REGION_ID_OFFSET;
+import static io.nups.manage.PsMessageDescriptor.REGION_LENGTH_OFFSET;
+import static io.nups.manage.PsMessageDescriptor.REGION_REMOTE_KEY_OFFSET;
+import static io.nups.manage.PsMessageDescriptor.SENDER_OFFSET;
 import static io.nups.manage.PsMessageDescriptor.SET_REQUEST;
 import static io.nups.manage.PsMessageDescriptor.TRANSFER;
 import static io.nups.manage.PsMessageDescriptor.TYPE_OFFSET;
@@ -41,6 +56,11 @@ import static io.nups.manage.PsMessageDescriptor.UPDATE_RESPONSE;
  * reference §1.5): the requester opens a transfer record before it sends anything, the manager
  * serializes ownership changes, the owner answers the requester directly, and queued operations are
  * replayed in arrival order when the value arrives.
+ *
+ * <p>Remote pulls: a pull response says where the key's slot lies at the responder; later pulls of that
+ * key read the slot one-sidedly ({@link OneSidedReads}) and fall back to a message if the key moved. With
+ * location caches on, workers send requests to the node last seen owning a key; server forwarding never
+ * uses the cache.
  *
  * <p>Threads: worker threads run their own slow path through a {@link Port}; one named server thread
  * ({@code nups-server-r<rank>}) handles every incoming message, which transport threads only copy and queue.
@@ -61,6 +81,11 @@ public final class ParameterManager implements AutoCloseable
     private final KeyLocks locks = new KeyLocks();
     private final Transfers transfers = new Transfers();
     private final ClusterBarrier barrier;
+    private final RegionExchange regions;
+    /** Null unless one-sided pulls are on. */
+    private final SlotLocations locations;
+    /** Null unless location caches are on. */
+    private final LocationCache cache;
     private final ManyToOneConcurrentLinkedQueue<byte[]> inbox = new ManyToOneConcurrentLinkedQueue<>();
     private final Server server;
     private final AgentRunner serverRunner;
@@ -69,10 +94,13 @@ public final class ParameterManager implements AutoCloseable
     private volatile String failure;
 
     /**
-     * @param tables one operation table per worker of this node, indexed by worker
+     * @param tables         one operation table per worker of this node, indexed by worker
+     * @param oneSidedPulls  pull keys of known location by one-sided reads of their slots
+     * @param locationCaches workers send requests to the node last seen owning a key
      */
     public ParameterManager(final ParameterStore store, final HomeDirectory directory, final Transport transport,
-        final OperationTable[] tables, final boolean relocation, final long timeoutNanos)
+        final OperationTable[] tables, final boolean relocation, final boolean oneSidedPulls,
+        final boolean locationCaches, final long timeoutNanos)
     {
         this.rank = transport.rank();
         this.nodes = transport.nodes();
@@ -84,6 +112,9 @@ public final class ParameterManager implements AutoCloseable
         this.tables = tables;
         this.timeoutNanos = timeoutNanos;
         this.barrier = new ClusterBarrier(nodes);
+        this.regions = new RegionExchange(transport);
+        this.locations = oneSidedPulls && nodes > 1 ? new SlotLocations(layout.numKeys()) : null;
+        this.cache = locationCaches && nodes > 1 ? new LocationCache(layout.numKeys()) : null;
         this.control = newBatch();
         this.server = new Server();
         this.serverRunner = new AgentRunner(
@@ -115,6 +146,58 @@ public final class ParameterManager implements AutoCloseable
     public boolean relocation()
     {
         return relocation;
+    }
+
+    public boolean oneSidedPulls()
+    {
+        return locations != null;
+    }
+
+    public boolean locationCaches()
+    {
+        return cache != null;
+    }
+
+    /**
+     * Sends this node's registered regions to every peer and waits, bounded by the wait timeout, until every
+     * peer's regions arrived and were added to the transport. Call once, after the transport started.
+     */
+    public synchronized void exchangeRegions(final List<RegionDescriptor> own)
+    {
+        checkHealthy();
+        for (final RegionDescriptor region : own)
+        {
+            if (region.node() != rank || region.regionId() < 0 || region.regionId() > SlotLocations.MAX_REGION)
+            {
+                throw new IllegalArgumentException("node " + rank + " cannot announce region " + region +
+                    ": regions must be this node's, with ids in [0, " + SlotLocations.MAX_REGION + "]");
+            }
+        }
+        for (int node = 0; node < nodes; node++)
+        {
+            if (node == rank)
+            {
+                continue;
+            }
+            control.begin(node, REGIONS, rank, -1, own.size());
+            if (own.isEmpty())
+            {
+                control.sendCount(0);
+                continue;
+            }
+            for (final RegionDescriptor region : own)
+            {
+                control.addRegion(region);
+            }
+            control.send();
+        }
+        regions.await(timeoutNanos);
+    }
+
+    /** The node this node's location cache names for {@code key}, or -1 (unknown, or caches off). */
+    public int cachedOwner(final int key)
+    {
+        return cache == null ? LocationCache.UNKNOWN : cache.get(key);
     }
 
     /** Keys in transfer to this node right now. */
@@ -153,6 +236,7 @@ public final class ParameterManager implements AutoCloseable
         failure = reason;
         LOG.error("node {}: {}", rank, reason);
         barrier.fail(reason);
+        regions.fail(reason);
         for (final OperationTable table : tables)
         {
             table.failAll(reason);
@@ -198,7 +282,7 @@ public final class ParameterManager implements AutoCloseable
 
     private MessageBatch newBatch()
     {
-        return new MessageBatch(this::send, transport.maxMessageLength());
+        return new MessageBatch(this::send, rank, transport.maxMessageLength());
     }
 
     /**
@@ -217,10 +301,10 @@ public final class ParameterManager implements AutoCloseable
         }
     }
 
-    /** A worker's handle on the slow path; one per worker thread. */
-    public Port port(final int worker)
+    /** A worker's handle on the slow path; one per worker thread, recording into that worker's recorder. */
+    public Port port(final int worker, final OpRecorder recorder)
     {
-        return new Port(worker);
+        return new Port(worker, recorder);
     }
 
     private static void abandonAll(final MessageBatch single, final MessageBatch[] batches)
@@ -241,11 +325,25 @@ public final class ParameterManager implements AutoCloseable
         }
     }
 
-    /** Where to send a request for a key this node neither holds nor expects. */
+    /** Where to forward a request for a key this node neither holds nor expects; never uses the cache. */
     private int directions(final int key)
     {
         final int home = directory.home(key);
         return relocation && home == rank ? directory.owner(key) : home;
+    }
+
+    /** Where a worker sends a request for a key this node neither holds nor expects: the cache may say. */
+    private int workerDirections(final int key)
+    {
+        if (cache != null && !directory.isHome(key))
+        {
+            final int cached = cache.get(key);
+            if (cached != LocationCache.UNKNOWN && cached != rank)
+            {
+                return cached;
+            }
+        }
+        return directions(key);
     }
 
     private void serverFailed(final Throwable error)
@@ -262,6 +360,7 @@ public final class ParameterManager implements AutoCloseable
         {
             failure = "node " + rank + " is closed";
             barrier.fail(failure);
+            regions.fail(failure);
             for (final OperationTable table : tables)
             {
                 table.failAll(failure);
@@ -276,8 +375,10 @@ public final class ParameterManager implements AutoCloseable
         private final int worker;
         private final OperationTable table;
         private final MessageBatch[] outbox = new MessageBatch[nodes];
+        /** Null unless one-sided pulls are on. */
+        private final OneSidedReads reads;
 
-        private Port(final int worker)
+        private Port(final int worker, final OpRecorder recorder)
         {
             this.worker = worker;
             this.table = tables[worker];
@@ -285,6 +386,8 @@ public final class ParameterManager implements AutoCloseable
             {
                 outbox[node] = newBatch();
             }
+            this.reads = locations == null ? null :
+                new OneSidedReads(transport, locations, layout, recorder, ParameterManager.this, timeoutNanos);
         }
 
         public OperationTable table()
@@ -294,42 +397,72 @@ public final class ParameterManager implements AutoCloseable
 
         /**
          * Pulls {@code keys[from..]} into {@code out} starting at {@code offset}; the keys before {@code from}
-         * were served locally. Returns the operation's handle.
+         * were served locally. Returns the operation's handle. Keys read one-sidedly are in {@code out} when
+         * this returns (their reads are awaited here, after the messages for the other keys went out).
          */
         public long pull(final int[] keys, final int from, final float[] out, final int offset)
         {
             begin();
             final long handle = table.begin(keys.length - from, out, timeoutNanos);
+            if (reads != null)
+            {
+                reads.clear();
+            }
             int answered = 0;
             int position = offset;
             for (int i = from; i < keys.length; i++)
             {
-                final int key = keys[i];
-                final int length = layout.length(key);
-                synchronized (locks.of(key))
+                answered += pullOne(keys[i], position, out, handle, reads != null);
+                position += layout.length(keys[i]);
+            }
+            // Messages first, so their round trips overlap the one-sided reads.
+            sendAll();
+            if (reads != null && reads.count() > 0)
+            {
+                answered += reads.run(out);
+                for (int r = 0; r < reads.count(); r++)
                 {
-                    if (store.read(key, length, out, position))
+                    if (reads.fellBack(r))
                     {
-                        answered++;
-                    }
-                    else
-                    {
-                        final Transfers.Transfer transfer = transfers.get(key);
-                        if (transfer != null)
-                        {
-                            transfer.queue.add(new Transfers.LocalPull(worker, handle, out, position));
-                        }
-                        else
-                        {
-                            batch(directions(key), PULL_REQUEST, handle).add(key, position);
-                        }
+                        answered += pullOne(reads.key(r), reads.position(r), out, handle, false);
                     }
                 }
-                position += length;
+                sendAll();
             }
-            sendAll();
             table.complete(handle, answered);
             return handle;
+        }
+
+        /**
+         * One key of a pull: served here (returns 1), queued on its transfer, added to the one-sided reads
+         * (if {@code oneSided} and its slot location is known) or to a request message.
+         */
+        private int pullOne(final int key, final int position, final float[] out, final long handle,
+            final boolean oneSided)
+        {
+            synchronized (locks.of(key))
+            {
+                if (store.read(key, layout.length(key), out, position))
+                {
+                    return 1;
+                }
+                final Transfers.Transfer transfer = transfers.get(key);
+                if (transfer != null)
+                {
+                    transfer.queue.add(new Transfers.LocalPull(worker, handle, out, position));
+                    return 0;
+                }
+            }
+            final long location = oneSided ? reads.location(key) : SlotLocations.UNKNOWN;
+            if (location != SlotLocations.UNKNOWN)
+            {
+                reads.add(key, position, location);
+            }
+            else
+            {
+                batch(workerDirections(key), PULL_REQUEST, handle).add(key, position);
+            }
+            return 0;
         }
 
         /** Push (add) or set of {@code keys[from..]} with {@code values} from {@code offset}; see {@link #pull}. */
@@ -342,34 +475,36 @@ public final class ParameterManager implements AutoCloseable
             int position = offset;
             for (int i = from; i < keys.length; i++)
             {
-                final int key = keys[i];
-                final int length = layout.length(key);
-                synchronized (locks.of(key))
-                {
-                    if (overwrite ? store.write(key, length, values, position) : store.add(key, length, values, position))
-                    {
-                        answered++;
-                    }
-                    else
-                    {
-                        final Transfers.Transfer transfer = transfers.get(key);
-                        if (transfer != null)
-                        {
-                            transfer.queue.add(new Transfers.LocalUpdate(worker, handle,
-                                java.util.Arrays.copyOfRange(values, position, position + length), overwrite));
-                        }
-                        else
-                        {
-                            batch(directions(key), overwrite ? SET_REQUEST : PUSH_REQUEST, handle)
-                                .add(key, position, values, position, length);
-                        }
-                    }
-                }
-                position += length;
+                answered += updateOne(keys[i], position, values, overwrite, handle);
+                position += layout.length(keys[i]);
             }
             sendAll();
             table.complete(handle, answered);
             return handle;
+        }
+
+        /** One key of a push or set: applied here (returns 1), queued on its transfer, or sent. */
+        private int updateOne(final int key, final int position, final float[] values, final boolean overwrite,
+            final long handle)
+        {
+            final int length = layout.length(key);
+            synchronized (locks.of(key))
+            {
+                if (overwrite ? store.write(key, length, values, position) : store.add(key, length, values, position))
+                {
+                    return 1;
+                }
+                final Transfers.Transfer transfer = transfers.get(key);
+                if (transfer != null)
+                {
+                    transfer.queue.add(new Transfers.LocalUpdate(worker, handle,
+                        java.util.Arrays.copyOfRange(values, position, position + length), overwrite));
+                    return 0;
+                }
+            }
+            batch(workerDirections(key), overwrite ? SET_REQUEST : PUSH_REQUEST, handle)
+                .add(key, position, values, position, length);
+            return 0;
         }
 
         /** Moves {@code keys} to this node (no-op in classic mode or on one node). */
@@ -511,7 +646,7 @@ public final class ParameterManager implements AutoCloseable
                 case PULL_REQUEST -> onPullRequest(originNode, originWorker, handle, count);
                 case PUSH_REQUEST, SET_REQUEST -> onUpdateRequest(type == SET_REQUEST, originNode, originWorker, handle,
                     count);
-                case PULL_RESPONSE -> onPullResponse(originWorker, handle, count);
+                case PULL_RESPONSE -> onPullResponse(message.getShort(SENDER_OFFSET), originWorker, handle, count);
                 case UPDATE_RESPONSE -> table(originWorker).complete(handle, count);
                 case LOCALIZE -> onLocalize(originNode, originWorker, handle, count);
                 case HAND_OVER -> onHandOver(originNode, originWorker, handle, count);
@@ -524,6 +659,7 @@ public final class ParameterManager implements AutoCloseable
                     }
                 }
                 case BARRIER_RELEASE -> barrier.release(handle);
+                case REGIONS -> onRegions(originNode, (int)handle, count);
                 default -> throw new IllegalArgumentException("unknown message type " + type);
             }
         }
@@ -552,7 +688,9 @@ public final class ParameterManager implements AutoCloseable
                 {
                     if (store.read(key, length, values, 0))
                     {
-                        reply.add(key, position, values, 0, length);
+                        // Only this thread removes keys, so the slot cannot move while the lock is held.
+                        final long location = store.slotLocation(key);
+                        reply.addPulled(key, position, (int)(location >>> 32), (int)location, values, 0, length);
                     }
                     else
                     {
@@ -615,10 +753,11 @@ public final class ParameterManager implements AutoCloseable
             sendForwards();
         }
 
-        private void onPullResponse(final int originWorker, final long handle, final int count)
+        private void onPullResponse(final int sender, final int originWorker, final long handle, final int count)
         {
             final OperationTable table = table(originWorker);
             final float[] out = table.output(handle);
+            final boolean fromPeer = sender != rank && sender >= 0 && sender < nodes;
             int at = HEADER_LENGTH;
             for (int i = 0; i < count; i++)
             {
@@ -630,10 +769,45 @@ public final class ParameterManager implements AutoCloseable
                     throw new IllegalArgumentException("pull response for key " + key + " at position " + position +
                         " overruns the output of " + out.length + " floats");
                 }
-                readValues(at, out, position, length);
-                at += ENTRY_VALUES_OFFSET + 4 * length;
+                readFloats(at + PULLED_VALUES_OFFSET, out, position, length);
+                if (fromPeer)
+                {
+                    learn(key, sender, message.getInt(at + PULLED_REGION_OFFSET), message.getInt(at + PULLED_SLOT_OFFSET));
+                }
+                at += PULLED_VALUES_OFFSET + 4 * length;
             }
             table.complete(handle, count);
+        }
+
+        /** A peer answered a pull of {@code key} from its slot at (region, offset), or from no slot. */
+        private void learn(final int key, final int sender, final int region, final int slotOffset)
+        {
+            if (cache != null)
+            {
+                cache.put(key, sender);
+            }
+            if (locations != null && region != NO_REGION)
+            {
+                locations.learn(key, sender, region, slotOffset);
+            }
+        }
+
+        private void onRegions(final int sender, final int total, final int count)
+        {
+            final List<RegionDescriptor> announced = new ArrayList<>(count);
+            int at = HEADER_LENGTH;
+            for (int i = 0; i < count; i++)
+            {
+                if (at + REGION_ENTRY_LENGTH > message.capacity())
+                {
+                    throw new IllegalArgumentException("REGIONS message of node " + sender + " ends inside entry " + i);
+                }
+                announced.add(new RegionDescriptor(sender, message.getInt(at + REGION_ID_OFFSET),
+                    message.getLong(at + REGION_BASE_OFFSET), message.getInt(at + REGION_LENGTH_OFFSET),
+                    message.getInt(at + REGION_REMOTE_KEY_OFFSET)));
+                at += REGION_ENTRY_LENGTH;
+            }
+            regions.onRegions(sender, announced, total);
         }
 
         private void onLocalize(final int requester, final int worker, final long handle, final int count)
@@ -659,7 +833,6 @@ public final class ParameterManager implements AutoCloseable
                 at += ENTRY_VALUES_OFFSET;
             }
             sendForwards();
-            sendForwards();
         }
 
         private void onHandOver(final int requester, final int worker, final long handle, final int count)
@@ -680,6 +853,11 @@ public final class ParameterManager implements AutoCloseable
             final float[] values = scratch(length);
             synchronized (locks.of(key))
             {
+                if (cache != null)
+                {
+                    cache.put(key, requester);
+                }
+                // remove() frees the slot before the value leaves: one-sided readers see it gone.
                 if (store.remove(key, values, 0))
                 {
                     transferTo(requester).add(key, 0, values, 0, length);
@@ -758,7 +936,7 @@ public final class ParameterManager implements AutoCloseable
                 {
                     // Answered with the value as it is at this point of the replay.
                     reply.begin(pull.node(), PULL_RESPONSE, pull.node(), pull.worker(), pull.handle())
-                        .add(key, pull.position(), value, 0, value.length);
+                        .addPulled(key, pull.position(), NO_REGION, 0, value, 0, value.length);
                     reply.send();
                 }
             }
@@ -810,15 +988,15 @@ public final class ParameterManager implements AutoCloseable
 
         private void readValues(final int at, final float[] out, final int length)
         {
-            readValues(at, out, 0, length);
+            readFloats(at + ENTRY_VALUES_OFFSET, out, 0, length);
         }
 
-        private void readValues(final int at, final float[] out, final int offset, final int length)
+        /** Reads the floats starting at byte {@code from} of the message. */
+        private void readFloats(final int from, final float[] out, final int offset, final int length)
         {
-            final int from = at + ENTRY_VALUES_OFFSET;
             if (from + 4L * length > message.capacity())
             {
-                throw new IllegalArgumentException("message ends inside the values of an entry at byte " + at);
+                throw new IllegalArgumentException("message ends inside the values of an entry at byte " + from);
             }
             for (int i = 0; i < length; i++)
             {

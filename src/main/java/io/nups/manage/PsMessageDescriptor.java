@@ -7,7 +7,7 @@ package io.nups.manage;
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  *  +---------------+---------------+-------------------------------+
- *  |     Type      |   Reserved    |           Reserved            |  0
+ *  |     Type      |   Reserved    |    Sender node (short)        |  0
  *  +---------------+---------------+-------------------------------+
  *  |            Origin node: the original requester (int)          |  4
  *  +---------------------------------------------------------------+
@@ -22,14 +22,34 @@ package io.nups.manage;
  *  +---------------------------------------------------------------+
  * </pre>
  *
- * An entry's position is where the key's values go in the origin worker's output array (pulls) and is
+ * The sender is the node that built this message (the origin for a worker's request; a forwarder or the
+ * answering owner otherwise), so a requester learns who answered its pull.
+ *
+ * <p>An entry's position is where the key's values go in the origin worker's output array (pulls) and is
  * echoed back unchanged, which makes duplicate keys in one pull work. Values ({@code float32} times the
- * key's value length) are present in PULL_RESPONSE, PUSH_REQUEST, SET_REQUEST and TRANSFER entries only.
- * A forwarded request keeps its origin, so the key's owner answers the original requester directly.
+ * key's value length) are present in PUSH_REQUEST, SET_REQUEST and TRANSFER entries at
+ * {@link #ENTRY_VALUES_OFFSET}. A forwarded request keeps its origin, so the key's owner answers the
+ * original requester directly.
+ *
+ * <p>PULL_RESPONSE entries also say where the key's slot lies at the sender, so the requester can read it
+ * one-sidedly next time:
+ * <pre>
+ *  | key (int) | position (int) | region (int) | slot offset (int) | values ...
+ *     0           4                8              12                  16
+ * </pre>
+ * The region is the sender's slab id, or {@link #NO_REGION} if the value was not read from a slot (a
+ * pull queued on a transfer is answered from the arriving value); the slot offset is bytes into that slab.
+ *
+ * <p>REGIONS (count = number of regions, origin = sender) carries the sender's registered slabs, each entry:
+ * <pre>
+ *  | region id (int) | length (int) | base address (long) | remote key (int) | reserved (int) |
+ *     0                 4              8                     16                 20            24
+ * </pre>
  */
 final class PsMessageDescriptor
 {
     static final int TYPE_OFFSET = 0;
+    static final int SENDER_OFFSET = 2;
     static final int ORIGIN_NODE_OFFSET = 4;
     static final int ORIGIN_WORKER_OFFSET = 8;
     static final int COUNT_OFFSET = 12;
@@ -39,6 +59,18 @@ final class PsMessageDescriptor
     static final int ENTRY_KEY_OFFSET = 0;
     static final int ENTRY_POSITION_OFFSET = 4;
     static final int ENTRY_VALUES_OFFSET = 8;
+
+    static final int PULLED_REGION_OFFSET = 8;
+    static final int PULLED_SLOT_OFFSET = 12;
+    static final int PULLED_VALUES_OFFSET = 16;
+    /** PULL_RESPONSE region of a value that was not read from a slot. */
+    static final int NO_REGION = -1;
+
+    static final int REGION_ID_OFFSET = 0;
+    static final int REGION_LENGTH_OFFSET = 4;
+    static final int REGION_BASE_OFFSET = 8;
+    static final int REGION_REMOTE_KEY_OFFSET = 16;
+    static final int REGION_ENTRY_LENGTH = 24;
 
     /** Keys to read; answered by PULL_RESPONSE to the origin. */
     static final byte PULL_REQUEST = 1;
@@ -60,6 +92,8 @@ final class PsMessageDescriptor
     static final byte BARRIER_ARRIVE = 9;
     /** Node 0 to all: every node reached barrier epoch (handle). */
     static final byte BARRIER_RELEASE = 10;
+    /** A node's registered slabs, sent to every peer once at start. */
+    static final byte REGIONS = 11;
 
     private PsMessageDescriptor()
     {
@@ -84,6 +118,7 @@ final class PsMessageDescriptor
             case TRANSFER -> "TRANSFER";
             case BARRIER_ARRIVE -> "BARRIER_ARRIVE";
             case BARRIER_RELEASE -> "BARRIER_RELEASE";
+            case REGIONS -> "REGIONS";
             default -> "unknown type " + type;
         };
     }

@@ -31,7 +31,13 @@ public enum OpKind
     /** Wait in the barrier of all workers. */
     BARRIER,
     /** Wait for an outstanding operation to complete. */
-    WAIT;
+    WAIT,
+    /** One-sided reads of remote slots for a pull (keys: keys served by them). */
+    ONE_SIDED_READ,
+    /** Rounds of reading torn one-sided copies again (keys: torn copies). */
+    TORN_READ,
+    /** Keys a one-sided read could not serve (moved, still torn, refused), pulled by message instead. */
+    READ_FALLBACK;
 
     /** All kinds by ordinal, so collection loops need not copy {@link #values()}. */
     static final OpKind[] KINDS = values();

@@ -3,10 +3,12 @@ package io.nups.node;
 import io.nups.metrics.LatencyReport;
 import io.nups.metrics.OpRecorder;
 import io.nups.store.ParameterStore;
+import io.nups.store.Slab;
 import io.nups.store.SlotDescriptor;
 import io.nups.manage.HomeDirectory;
 import io.nups.manage.OperationTable;
 import io.nups.manage.ParameterManager;
+import io.nups.transport.RegionDescriptor;
 import io.nups.transport.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +16,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -55,7 +59,9 @@ public final class Node implements AutoCloseable
         this.transport = transport;
         this.rank = transport == null ? 0 : transport.rank();
         this.nodes = transport == null ? 1 : transport.nodes();
-        this.store = new ParameterStore(settings.layout(), settings.store());
+        // The transport decides what memory it can register (shm: files its peers can map).
+        this.store = new ParameterStore(settings.layout(),
+            transport == null ? settings.store() : transport.slabOptions(settings.store()));
         this.report = new LatencyReport("r" + rank);
         ParameterManager startedManager = null;
         try
@@ -77,11 +83,18 @@ public final class Node implements AutoCloseable
             if (transport != null)
             {
                 startedManager = new ParameterManager(store, directory, transport, tables, settings.relocation(),
-                    settings.waitTimeout().toNanos());
+                    settings.oneSidedPulls(), settings.locationCaches(), settings.waitTimeout().toNanos());
                 startedManager.start();
                 transport.messageHandler(startedManager::onMessage);
                 transport.failureHandler(startedManager::peerLost);
+                // Slabs never move, so each is registered once, before any peer can ask for it.
+                final List<RegionDescriptor> regions = new ArrayList<>();
+                for (final Slab slab : store.slabs())
+                {
+                    regions.add(transport.register(slab));
+                }
                 transport.start();
+                startedManager.exchangeRegions(regions);
             }
             this.manager = startedManager;
             this.workers = new NodeWorker[settings.threads()];
@@ -89,7 +102,7 @@ public final class Node implements AutoCloseable
             {
                 final OpRecorder recorder = new OpRecorder(settings.latencySampleEvery());
                 report.register(recorder);
-                workers[i] = new NodeWorker(this, i, recorder, manager == null ? null : manager.port(i));
+                workers[i] = new NodeWorker(this, i, recorder, manager == null ? null : manager.port(i, recorder));
             }
             this.barrier = new WorkerBarrier(settings.threads(), settings.waitTimeout(),
                 manager == null ? null : manager::clusterBarrier);
@@ -121,7 +134,9 @@ public final class Node implements AutoCloseable
         LOG.info("node {} of {} started: {}, {} worker threads, {}{}", rank, nodes, settings.layout(),
             settings.threads(), store.memoryReport().lines().findFirst().orElse(""),
             transport == null ? "" : ", " + transport.name() + " transport, " +
-                (settings.relocation() ? "relocation" : "classic") + " mode");
+                (settings.relocation() ? "relocation" : "classic") + " mode" +
+                (settings.oneSidedPulls() ? ", one-sided pulls" : "") +
+                (settings.locationCaches() ? ", location caches" : ""));
     }
 
     private String profilePrefix()

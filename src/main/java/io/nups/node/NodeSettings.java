@@ -18,6 +18,10 @@ import java.time.Duration;
  * @param profileInterval   interval of the {@code .hlog}
  * @param relocation        keys move to the node that localizes them (false: classic, keys stay at home)
  * @param keyPermutationSeed seed of the permutation of keys before range partitioning, or null for none
+ * @param oneSidedPulls     pull a remote key whose slot location is known by a one-sided read of the slot
+ *                          (validated, with fallback to a message); default on
+ * @param locationCaches    workers send requests for a key to the node last seen owning it instead of its
+ *                          manager (reference §1.3); default off
  */
 public record NodeSettings(
     KeyLayout layout,
@@ -28,8 +32,19 @@ public record NodeSettings(
     Path profileDirectory,
     Duration profileInterval,
     boolean relocation,
-    Long keyPermutationSeed)
+    Long keyPermutationSeed,
+    boolean oneSidedPulls,
+    boolean locationCaches)
 {
+    /** Settings with one-sided pulls on and location caches off. */
+    public NodeSettings(final KeyLayout layout, final int threads, final StoreOptions store,
+        final int latencySampleEvery, final Duration waitTimeout, final Path profileDirectory,
+        final Duration profileInterval, final boolean relocation, final Long keyPermutationSeed)
+    {
+        this(layout, threads, store, latencySampleEvery, waitTimeout, profileDirectory, profileInterval, relocation,
+            keyPermutationSeed, true, false);
+    }
+
     public NodeSettings
     {
         if (layout == null)
@@ -53,5 +68,17 @@ public record NodeSettings(
         {
             throw new IllegalArgumentException("profile interval must be at least 1 ms, got " + profileInterval);
         }
+    }
+
+    public NodeSettings withOneSidedPulls(final boolean on)
+    {
+        return new NodeSettings(layout, threads, store, latencySampleEvery, waitTimeout, profileDirectory,
+            profileInterval, relocation, keyPermutationSeed, on, locationCaches);
+    }
+
+    public NodeSettings withLocationCaches(final boolean on)
+    {
+        return new NodeSettings(layout, threads, store, latencySampleEvery, waitTimeout, profileDirectory,
+            profileInterval, relocation, keyPermutationSeed, oneSidedPulls, on);
     }
 }

@@ -34,6 +34,9 @@ public final class ParameterStore implements AutoCloseable
     private final SlotIndex index;
     private final Map<Integer, SlotClass> classes;
     private final List<Slab> slabs;
+    /** Slab base addresses in ascending order, for finding the slab of a slot address. */
+    private final long[] slabBases;
+    private final Slab[] slabsByBase;
     private volatile boolean closed;
 
     public ParameterStore(final KeyLayout layout, final StoreOptions options)
@@ -61,6 +64,10 @@ public final class ParameterStore implements AutoCloseable
         }
         this.classes = byLength;
         this.slabs = Collections.unmodifiableList(allSlabs);
+        final List<Slab> byBase = new ArrayList<>(allSlabs);
+        byBase.sort(java.util.Comparator.comparingLong(Slab::address));
+        this.slabBases = byBase.stream().mapToLong(Slab::address).toArray();
+        this.slabsByBase = byBase.toArray(new Slab[0]);
     }
 
     private static Slab newSlab(final StoreOptions options, final int id, final int length)
@@ -87,6 +94,27 @@ public final class ParameterStore implements AutoCloseable
     public long slotAddress(final int key)
     {
         return index.get(key);
+    }
+
+    /**
+     * Where {@code key}'s slot lies for one-sided readers: the slab id in the high 32 bits and the byte offset
+     * inside that slab in the low 32 bits, or -1 if the key is not held here. Only meaningful while the caller
+     * keeps the key from moving (e.g. holds the key's management lock).
+     */
+    public long slotLocation(final int key)
+    {
+        final long slot = index.get(key);
+        if (slot == 0)
+        {
+            return -1;
+        }
+        int i = java.util.Arrays.binarySearch(slabBases, slot);
+        if (i < 0)
+        {
+            i = -i - 2;
+        }
+        final Slab slab = slabsByBase[i];
+        return ((long)slab.id() << 32) | (slot - slab.address());
     }
 
     public boolean isLocal(final int key)

@@ -115,13 +115,40 @@ public final class SlotDescriptor
         final byte[] copy, final int offset, final int expectedKey, final int valueLength)
     {
         final long base = UnsafeApi.arrayBaseOffset(byte[].class) + offset;
-        final long version = UnsafeApi.getLong(copy, base + VERSION_OFFSET);
         final int state = UnsafeApi.getInt(copy, base + STATE_OFFSET);
-        if ((version & 1) != 0 || state == STATE_FREE || UnsafeApi.getInt(copy, base + KEY_OFFSET) != expectedKey)
+        return state != STATE_FREE && UnsafeApi.getInt(copy, base + KEY_OFFSET) == expectedKey &&
+            isWhole(copy, base, expectedKey, state, valueLength);
+    }
+
+    /** {@link #classifyCopy}: one whole write of the expected key in the expected state. */
+    public static final int COPY_CONSISTENT = 0;
+    /** {@link #classifyCopy}: words of different writes (or a write in progress); copy again. */
+    public static final int COPY_TORN = 1;
+    /** {@link #classifyCopy}: the slot holds another key, is free, or is in another state: the key left. */
+    public static final int COPY_MOVED = 2;
+
+    /**
+     * Classifies an uncoordinated copy of a slot in off-heap memory at {@code address}, taken to read
+     * {@code expectedKey} in {@code expectedState}. Key and state are checked first: a slot showing another key
+     * or state no longer holds the key as expected (a torn copy may also land here, which only costs a
+     * fallback). Otherwise the copy is consistent iff its version is even and its checksum matches.
+     */
+    public static int classifyCopy(
+        final long address, final int expectedKey, final int expectedState, final int valueLength)
+    {
+        if (UnsafeApi.getInt(null, address + KEY_OFFSET) != expectedKey ||
+            UnsafeApi.getInt(null, address + STATE_OFFSET) != expectedState)
         {
-            return false;
+            return COPY_MOVED;
         }
-        final long stored = UnsafeApi.getLong(copy, base + CHECKSUM_OFFSET);
-        return stored == checksum(version, expectedKey, state, copy, base + VALUES_OFFSET, valueLength);
+        return isWhole(null, address, expectedKey, expectedState, valueLength) ? COPY_CONSISTENT : COPY_TORN;
+    }
+
+    private static boolean isWhole(
+        final Object base, final long address, final int key, final int state, final int valueLength)
+    {
+        final long version = UnsafeApi.getLong(base, address + VERSION_OFFSET);
+        return (version & 1) == 0 && UnsafeApi.getLong(base, address + CHECKSUM_OFFSET) ==
+            checksum(version, key, state, base, address + VALUES_OFFSET, valueLength);
     }
 }

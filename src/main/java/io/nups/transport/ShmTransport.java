@@ -1,6 +1,7 @@
 package io.nups.transport;
 
 import io.nups.store.Slab;
+import io.nups.store.StoreOptions;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.IoUtil;
@@ -109,6 +110,13 @@ public final class ShmTransport implements Transport
     public Path runDirectory()
     {
         return runDirectory;
+    }
+
+    /** Peers map this node's slabs, so they must be files in the run directory named for this rank. */
+    @Override
+    public StoreOptions slabOptions(final StoreOptions requested)
+    {
+        return requested.withMappedFiles(runDirectory, slabFilePrefix());
     }
 
     private Path file(final String name)

@@ -1,6 +1,7 @@
 package io.nups.transport;
 
 import io.nups.store.Slab;
+import io.nups.store.StoreOptions;
 import org.agrona.DirectBuffer;
 
 import java.util.List;
@@ -25,6 +26,15 @@ public interface Transport extends AutoCloseable
 
     /** Largest message payload a peer accepts; larger sends are refused before anything is sent. */
     int maxMessageLength();
+
+    /**
+     * The slab backing this transport can register, derived from what the node asked for. Most transports
+     * register any memory; one that maps peers' slabs (shm) needs them to be files it can find.
+     */
+    default StoreOptions slabOptions(final StoreOptions requested)
+    {
+        return requested;
+    }
 
     /** Registers a slab of this node for peers' one-sided access. */
     RegionDescriptor register(Slab slab);

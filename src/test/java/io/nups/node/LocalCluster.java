@@ -39,6 +39,14 @@ final class LocalCluster implements AutoCloseable
     LocalCluster(final Kind kind, final int n, final KeyLayout layout, final int threads, final boolean relocation,
         final Long permutationSeed, final Path runDirectory, final UnaryOperator<Transport> wrap)
     {
+        this(kind, n, layout, threads, relocation, permutationSeed, runDirectory, wrap, UnaryOperator.identity());
+    }
+
+    /** As above, with the nodes' settings passed through {@code configure} (e.g. to switch options). */
+    LocalCluster(final Kind kind, final int n, final KeyLayout layout, final int threads, final boolean relocation,
+        final Long permutationSeed, final Path runDirectory, final UnaryOperator<Transport> wrap,
+        final UnaryOperator<NodeSettings> configure)
+    {
         final List<Transport> transports = new ArrayList<>();
         final List<InetSocketAddress> addresses = new ArrayList<>();
         for (int i = 0; i < n; i++)
@@ -60,16 +68,19 @@ final class LocalCluster implements AutoCloseable
         {
             transports.forEach(t -> ((TcpTransport)t).peerAddresses(addresses));
         }
-        final NodeSettings settings = new NodeSettings(layout, threads, StoreOptions.DEFAULT, 16, Duration.ofSeconds(30),
-            null, Duration.ofSeconds(1), relocation, permutationSeed);
+        final NodeSettings settings = configure.apply(new NodeSettings(layout, threads, StoreOptions.DEFAULT, 16,
+            Duration.ofSeconds(30), null, Duration.ofSeconds(1), relocation, permutationSeed));
         final ExecutorService starters = Executors.newFixedThreadPool(n);
         try
         {
             final List<Future<Node>> started = new ArrayList<>();
             for (final Transport transport : transports)
             {
+                // Asking the unwrapped transport keeps shm slabs where its peers map them, even behind a
+                // decorator that does not forward slabOptions.
+                final NodeSettings own = withStore(settings, transport.slabOptions(settings.store()));
                 final Transport wrapped = wrap.apply(transport);
-                started.add(starters.submit(() -> new Node(settings, wrapped)));
+                started.add(starters.submit(() -> new Node(own, wrapped)));
             }
             for (final Future<Node> future : started)
             {
@@ -85,6 +96,13 @@ final class LocalCluster implements AutoCloseable
         {
             starters.shutdownNow();
         }
+    }
+
+    private static NodeSettings withStore(final NodeSettings s, final StoreOptions store)
+    {
+        return new NodeSettings(s.layout(), s.threads(), store, s.latencySampleEvery(), s.waitTimeout(),
+            s.profileDirectory(), s.profileInterval(), s.relocation(), s.keyPermutationSeed(), s.oneSidedPulls(),
+            s.locationCaches());
     }
 
     Node node(final int rank)
