@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -25,8 +26,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * (regions, one-sided operations, start, handlers) goes straight to the delegate.
  *
  * <p>Delays are mostly uniform in {@code [0, maxDelayMicros]}; one message in {@code burstEvery} stalls its
- * queue for up to {@code burstMicros}, like a congested link. {@link #close()} first delivers what is still
- * queued (a barrier release may be among it), then stops the thread and closes the delegate.
+ * queue for up to {@code burstMicros}, like a congested link. One send in {@code stallEvery} also parks the
+ * calling thread for up to {@code stallMicros} before the message is queued, as if it were descheduled
+ * there: this widens races between threads of one node (a worker's send against the server thread's).
+ * {@link #close()} first delivers what is still queued (a barrier release may be among it), then stops the
+ * thread and closes the delegate.
  */
 final class ChaosTransport implements Transport
 {
@@ -38,12 +42,17 @@ final class ChaosTransport implements Transport
         void received(int from, int to, DirectBuffer buffer, int offset, int length);
     }
 
+    /** How much chaos; all times in microseconds, "every" 0 = never. */
+    record Options(int maxDelayMicros, int burstEvery, int burstMicros, int stallEvery, int stallMicros)
+    {
+        /** 0–2 ms per message; one in 200 stalls its link up to 8 ms; one send in 50 parks its caller up to 1 ms. */
+        static final Options DEFAULT = new Options(2_000, 200, 8_000, 50, 1_000);
+    }
+
     private static final long FLUSH_ON_CLOSE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final Transport delegate;
-    private final int maxDelayMicros;
-    private final int burstEvery;
-    private final int burstMicros;
+    private final Options options;
     private final SplittableRandom random;
     private final Tap tap;
     private final ReentrantLock lock = new ReentrantLock();
@@ -61,19 +70,16 @@ final class ChaosTransport implements Transport
     {
     }
 
-    /** Default chaos: 0–2 ms per message, one message in 200 stalls its link for up to 8 ms. */
     ChaosTransport(final Transport delegate, final long seed)
     {
-        this(delegate, seed, 2_000, 200, 8_000, null);
+        this(delegate, seed, Options.DEFAULT, null);
     }
 
-    ChaosTransport(final Transport delegate, final long seed, final int maxDelayMicros, final int burstEvery,
-        final int burstMicros, final Tap tap)
+    /** @param tap sees every message sent and received, or null */
+    ChaosTransport(final Transport delegate, final long seed, final Options options, final Tap tap)
     {
         this.delegate = delegate;
-        this.maxDelayMicros = maxDelayMicros;
-        this.burstEvery = burstEvery;
-        this.burstMicros = burstMicros;
+        this.options = options;
         // Each node draws its own delays, derived from the test's seed.
         this.random = new SplittableRandom(seed * 1_000_003L + delegate.rank());
         this.tap = tap;
@@ -102,6 +108,11 @@ final class ChaosTransport implements Transport
         }
         final byte[] copy = new byte[length];
         buffer.getBytes(offset, copy);
+        final long stallMicros = stallMicros();
+        if (stallMicros > 0)
+        {
+            LockSupport.parkNanos(stallMicros * 1_000);
+        }
         lock.lock();
         try
         {
@@ -109,10 +120,10 @@ final class ChaosTransport implements Transport
             {
                 throw new IllegalStateException("chaos transport of node " + rank() + " is closed");
             }
-            long delayMicros = random.nextInt(maxDelayMicros + 1);
-            if (burstEvery > 0 && random.nextInt(burstEvery) == 0)
+            long delayMicros = random.nextInt(options.maxDelayMicros() + 1);
+            if (options.burstEvery() > 0 && random.nextInt(options.burstEvery()) == 0)
             {
-                delayMicros += random.nextInt(burstMicros + 1);
+                delayMicros += random.nextInt(options.burstMicros() + 1);
                 bursts++;
             }
             // Never before the previous message to the same peer: FIFO per ordered pair.
@@ -120,6 +131,23 @@ final class ChaosTransport implements Transport
             lastRelease[peer] = release;
             queues.get(peer).addLast(new Delayed(release, copy));
             changed.signal();
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    private long stallMicros()
+    {
+        if (options.stallEvery() <= 0)
+        {
+            return 0;
+        }
+        lock.lock();
+        try
+        {
+            return random.nextInt(options.stallEvery()) == 0 ? 1 + random.nextInt(options.stallMicros()) : 0;
         }
         finally
         {

@@ -45,8 +45,8 @@ class ChaosTransportTest
                     received.add(new int[] {buffer.getInt(offset), buffer.getInt(offset + 4), buffer.getInt(offset + 8)});
                 }
             });
-            final ChaosTransport sender0 = new ChaosTransport(network.endpoint(0), seed, 300, 50, 2_000, null);
-            final ChaosTransport sender1 = new ChaosTransport(network.endpoint(1), seed, 300, 50, 2_000, null);
+            final ChaosTransport sender0 = new ChaosTransport(network.endpoint(0), seed, new ChaosTransport.Options(300, 50, 2_000, 0, 0), null);
+            final ChaosTransport sender1 = new ChaosTransport(network.endpoint(1), seed, new ChaosTransport.Options(300, 50, 2_000, 0, 0), null);
             final UnsafeBuffer message = new UnsafeBuffer(new byte[MESSAGE_LENGTH]);
             int global = 0;
             for (int seq = 0; seq < perSender; seq++)
@@ -106,7 +106,8 @@ class ChaosTransportTest
                 }
             });
             // Delays far longer than the test: only close's flush can deliver these in time.
-            final ChaosTransport chaos = new ChaosTransport(network.endpoint(0), 7, 10_000_000, 0, 0, null);
+            final ChaosTransport chaos = new ChaosTransport(network.endpoint(0), 7,
+                new ChaosTransport.Options(10_000_000, 0, 0, 0, 0), null);
             final Thread thread = findThread("chaos-r0");
             assertTrue(thread != null && thread.isDaemon(), "named daemon delivery thread");
             final UnsafeBuffer message = new UnsafeBuffer(new byte[MESSAGE_LENGTH]);
