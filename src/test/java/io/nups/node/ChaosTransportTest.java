@@ -42,11 +42,14 @@ class ChaosTransportTest
             {
                 synchronized (received)
                 {
-                    received.add(new int[] {buffer.getInt(offset), buffer.getInt(offset + 4), buffer.getInt(offset + 8)});
+                    received.add(new int[] {
+                        buffer.getInt(offset), buffer.getInt(offset + 4), buffer.getInt(offset + 8)});
                 }
             });
-            final ChaosTransport sender0 = new ChaosTransport(network.endpoint(0), seed, new ChaosTransport.Options(300, 50, 2_000, 0, 0), null);
-            final ChaosTransport sender1 = new ChaosTransport(network.endpoint(1), seed, new ChaosTransport.Options(300, 50, 2_000, 0, 0), null);
+            // Short delays and no caller stalls: fast, yet far longer than the gap between two sends.
+            final ChaosTransport.Options options = new ChaosTransport.Options(300, 50, 2_000, 0, 0);
+            final ChaosTransport sender0 = new ChaosTransport(network.endpoint(0), seed, options, null);
+            final ChaosTransport sender1 = new ChaosTransport(network.endpoint(1), seed, options, null);
             final UnsafeBuffer message = new UnsafeBuffer(new byte[MESSAGE_LENGTH]);
             int global = 0;
             for (int seq = 0; seq < perSender; seq++)

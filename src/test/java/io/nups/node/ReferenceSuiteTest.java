@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -416,7 +417,7 @@ class ReferenceSuiteTest
                     final long deadline = System.nanoTime() + 10_000_000_000L;
                     while (progress.get() < pairs / 2 && System.nanoTime() < deadline)
                     {
-                        Thread.onSpinWait();
+                        LockSupport.parkNanos(20_000); // do not hog one of two cores
                     }
                     worker.waitFor(worker.localize(new int[] {key}));
                 }

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -182,7 +183,7 @@ class RelocationChaosTest
                             pushes.incrementAndGet();
                             if (i % 8 == 7)
                             {
-                                java.util.concurrent.locks.LockSupport.parkNanos(200_000); // a steady stream, not one burst
+                                LockSupport.parkNanos(200_000); // a steady stream, not one burst
                             }
                         }
                     }
@@ -194,7 +195,7 @@ class RelocationChaosTest
                             final long deadline = System.nanoTime() + 20_000_000_000L;
                             while (turns.get() < turn && System.nanoTime() < deadline)
                             {
-                                Thread.onSpinWait();
+                                LockSupport.parkNanos(20_000); // do not hog one of two cores
                             }
                             worker.waitFor(worker.localize(keys));
                             turns.incrementAndGet();
@@ -219,7 +220,8 @@ class RelocationChaosTest
     @MethodSource("seeds")
     void manyKeyOperations(final long seed, final LocalCluster.Kind kind, final int n)
     {
-        final KeyLayout layout = KeyLayout.uniform(ReferenceSuiteTest.ManyKeys.KEYS, ReferenceSuiteTest.ManyKeys.LENGTH);
+        final KeyLayout layout = KeyLayout.uniform(ReferenceSuiteTest.ManyKeys.KEYS,
+            ReferenceSuiteTest.ManyKeys.LENGTH);
         final ProtocolTap tap = new ProtocolTap(layout, n);
         assertTimeoutPreemptively(Duration.ofSeconds(60), () ->
         {
@@ -235,7 +237,8 @@ class RelocationChaosTest
     @Test
     void classicModeUnderChaos()
     {
-        final KeyLayout layout = KeyLayout.uniform(ReferenceSuiteTest.ManyKeys.KEYS, ReferenceSuiteTest.ManyKeys.LENGTH);
+        final KeyLayout layout = KeyLayout.uniform(ReferenceSuiteTest.ManyKeys.KEYS,
+            ReferenceSuiteTest.ManyKeys.LENGTH);
         assertTimeoutPreemptively(Duration.ofSeconds(60), () ->
         {
             try (LocalCluster cluster = chaosCluster(5, LocalCluster.Kind.TCP, 3, KeyLayout.uniform(16, 2), 2, false,
