@@ -48,7 +48,8 @@ public final class ClusterStart
         }
         if (config.nodes() == 1)
         {
-            LOG.info("node 0: single node ({}), no transport", config.source());
+            LOG.info("node 0: single node, no transport{}",
+                "single node".equals(config.source()) ? "" : " (from " + config.source() + ")");
             return new Node(settings);
         }
         final TcpTransport tcp = listen(config, startupTimeout);
