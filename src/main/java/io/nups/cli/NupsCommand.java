@@ -42,7 +42,8 @@ public final class NupsCommand implements Callable<Integer>
     /** The command line with nups' error handling; tests redirect its output with setOut/setErr. */
     public static CommandLine commandLine()
     {
-        return new CommandLine(new NupsCommand()).setExecutionExceptionHandler(NupsCommand::reportFailure);
+        return new CommandLine(new NupsCommand()).setExecutionExceptionHandler(NupsCommand::reportFailure)
+            .setOverwrittenOptionsAllowed(true); // a later flag wins, so scripts can append overrides
     }
 
     @Override
