@@ -1,15 +1,18 @@
 package io.nups.api;
 
-import io.nups.node.Node;
+import io.nups.cluster.ClusterConfig;
+import io.nups.node.ClusterStart;
 import io.nups.node.NodeSettings;
+import io.nups.node.TransportChoice;
 import io.nups.store.KeyLayout;
 import io.nups.store.StoreOptions;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 /**
- * Entry point: configures and starts a nups node.
+ * Entry point: configures and starts a nups node, one per process.
  *
  * <pre>{@code
  * try (ParameterServer ps = Nups.builder()
@@ -21,6 +24,47 @@ import java.time.Duration;
  *     Worker w = ps.worker(0);      // one per thread
  *     ...
  *     System.out.println(ps.latencySummary());
+ * }
+ * }</pre>
+ *
+ * <p><b>Several nodes.</b> Every process runs the same program; {@link Builder#cluster(ClusterConfig)} says
+ * which node it is. {@link Builder#clusterFromEnvironment()} takes it from {@code scripts/nups-local}
+ * (NUPS_RANK, NUPS_NODES, NUPS_COORDINATOR) or, inside {@code srun}, from Slurm, and is a single node
+ * otherwise. {@code start()} returns once every node has joined and the transport is connected; every
+ * node must give the same key space, mode and key permutation. Run this class with
+ * {@code scripts/nups-local -n 3} (or {@code srun --ntasks-per-node=1}):
+ *
+ * <pre>{@code
+ * public static void main(String[] args)
+ * {
+ *     try (ParameterServer ps = Nups.builder()
+ *         .keys(100_000, 16)
+ *         .threads(2)
+ *         .clusterFromEnvironment()          // or .cluster(ClusterConfig.explicit(rank, 3, "host0:7300", 7301))
+ *         .transport(Nups.Transport.AUTO)    // shm when every node is on this host, else tcp
+ *         .mode(Nups.Mode.RELOCATION)        // keys move to the node that localizes them
+ *         .keyPermutation(42)                // spread hot key ranges over the nodes
+ *         .start())
+ *     {
+ *         Thread[] threads = new Thread[ps.threads()];
+ *         for (int t = 0; t < threads.length; t++)
+ *         {
+ *             Worker w = ps.worker(t);
+ *             threads[t] = new Thread(() -> {
+ *                 int[] keys = {7, 4242, 99_999};
+ *                 float[] v = new float[3 * 16];
+ *                 w.localize(keys);           // ahead of use; asynchronous
+ *                 java.util.Arrays.fill(v, 1f);
+ *                 w.push(keys, v);            // adds 1 to every element, exactly once
+ *                 w.waitAll();
+ *                 w.barrier();                // every worker of every node
+ *                 w.waitFor(w.pull(keys, v)); // 1 × (nodes × threads) everywhere
+ *             });
+ *             threads[t].start();
+ *         }
+ *         for (Thread t : threads) t.join();
+ *         ps.barrier();                       // all nodes, e.g. before reading results
+ *     }                                       // close: all nodes leave together
  * }
  * }</pre>
  */
@@ -35,6 +79,26 @@ public final class Nups
         return new Builder();
     }
 
+    /** The transport between nodes ({@code --transport}). */
+    public enum Transport
+    {
+        /** Shared memory when every node runs on this host, TCP otherwise; the choice is logged per node. */
+        AUTO,
+        /** TCP (java.nio), for nodes on any hosts. */
+        TCP,
+        /** Shared memory (mapped files in /dev/shm); every node must run on this host. */
+        SHM
+    }
+
+    /** How keys held on other nodes are managed ({@code --mode}). */
+    public enum Mode
+    {
+        /** Keys stay at their home node; the static-PS baseline. */
+        CLASSIC,
+        /** Keys move to the node that calls {@link Worker#localize} (Lapse/NuPS relocation). */
+        RELOCATION
+    }
+
     /** Options of a node; every setter validates when {@link #start()} runs. */
     public static final class Builder
     {
@@ -47,6 +111,11 @@ public final class Nups
         private Duration waitTimeout = Duration.ofSeconds(120);
         private Path profileDirectory;
         private Duration profileInterval = Duration.ofSeconds(1);
+        private ClusterConfig cluster = ClusterConfig.single();
+        private Transport transport = Transport.AUTO;
+        private Mode mode = Mode.RELOCATION;
+        private Long keyPermutationSeed;
+        private Duration startupTimeout = Duration.ofSeconds(60);
 
         private Builder()
         {
@@ -137,6 +206,72 @@ public final class Nups
             return this;
         }
 
+        /** Which node of which cluster this process is (default: a single node). */
+        public Builder cluster(final ClusterConfig config)
+        {
+            if (config == null)
+            {
+                throw new IllegalArgumentException("cluster config is null; use ClusterConfig.single() for one node");
+            }
+            this.cluster = config;
+            return this;
+        }
+
+        /**
+         * The cluster this process's environment describes: NUPS_RANK, NUPS_NODES, NUPS_COORDINATOR (and
+         * NUPS_DATA_PORT) as {@code scripts/nups-local} sets them; else Slurm's (SLURM_PROCID, ...; ports from
+         * {@value ClusterConfig#DEFAULT_BASE_PORT}); else a single node.
+         *
+         * @throws io.nups.cluster.ClusterException naming the variable when one is malformed
+         */
+        public Builder clusterFromEnvironment()
+        {
+            return clusterFromEnvironment(System.getenv());
+        }
+
+        Builder clusterFromEnvironment(final Map<String, String> env)
+        {
+            this.cluster = ClusterConfig.fromEnvironment(env, ClusterConfig.DEFAULT_BASE_PORT)
+                .orElseGet(ClusterConfig::single);
+            return this;
+        }
+
+        /** The transport between nodes (default {@link Transport#AUTO}); ignored on a single node. */
+        public Builder transport(final Transport transport)
+        {
+            this.transport = transport;
+            return this;
+        }
+
+        /** Classic (keys stay at home) or relocation (default); the same on every node. */
+        public Builder mode(final Mode mode)
+        {
+            this.mode = mode;
+            return this;
+        }
+
+        /**
+         * Permute keys by a fixed pseudo-random permutation with this seed before partitioning them into
+         * home ranges, so that hot key ranges spread over the nodes (default: no permutation). The same on
+         * every node.
+         */
+        public Builder keyPermutation(final long seed)
+        {
+            this.keyPermutationSeed = seed;
+            return this;
+        }
+
+        /** Bound on joining the cluster and connecting to every peer (default 60 s). */
+        public Builder startupTimeout(final Duration timeout)
+        {
+            this.startupTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Starts this node; on several nodes, joins the cluster first and returns when every node is
+         * connected (bounded by the start-up timeout).
+         */
         public ParameterServer start()
         {
             if (numKeys < 0)
@@ -144,8 +279,18 @@ public final class Nups
                 throw new IllegalStateException("no key space given: call keys(numKeys, valueLength)");
             }
             final KeyLayout layout = ranges != null ? ranges.build() : KeyLayout.uniform(numKeys, uniformLength);
-            return new ParameterServer(new Node(new NodeSettings(
-                layout, threads, store, latencySampleEvery, waitTimeout, profileDirectory, profileInterval, false, null)));
+            if (transport == null || mode == null)
+            {
+                throw new IllegalArgumentException("transport and mode must not be null");
+            }
+            if (startupTimeout == null || startupTimeout.isNegative() || startupTimeout.isZero())
+            {
+                throw new IllegalArgumentException("start-up timeout must be positive, got " + startupTimeout);
+            }
+            final NodeSettings settings = new NodeSettings(layout, threads, store, latencySampleEvery, waitTimeout,
+                profileDirectory, profileInterval, mode == Mode.RELOCATION, keyPermutationSeed);
+            return new ParameterServer(ClusterStart.start(cluster, TransportChoice.valueOf(transport.name()),
+                settings, startupTimeout));
         }
     }
 }

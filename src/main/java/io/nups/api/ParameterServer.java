@@ -61,6 +61,22 @@ public final class ParameterServer implements AutoCloseable
         return node.store().layout().length(key);
     }
 
+    /**
+     * Waits until every node has called this (one thread per node, e.g. the main thread between phases),
+     * bounded by the wait timeout; returns at once on a single node. Worker threads meet with
+     * {@link Worker#barrier()} instead; do not call both at the same time.
+     *
+     * @throws IllegalStateException when a node was lost or the wait timed out, naming the node
+     */
+    public void barrier()
+    {
+        node.checkOpen();
+        if (node.manager() != null)
+        {
+            node.manager().clusterBarrier();
+        }
+    }
+
     /** Latency and throughput per operation kind, one screen of text. */
     public String latencySummary()
     {

@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
     mixinStandardHelpOptions = true,
     versionProvider = NupsVersion.class,
     description = "A parameter server for machine learning with non-uniform parameter access.",
-    subcommands = {DemoCommand.class})
+    subcommands = {DemoCommand.class, BenchCommand.class})
 public final class NupsCommand implements Callable<Integer>
 {
     static final String VERBOSE = "--verbose";
@@ -42,7 +42,8 @@ public final class NupsCommand implements Callable<Integer>
     /** The command line with nups' error handling; tests redirect its output with setOut/setErr. */
     public static CommandLine commandLine()
     {
-        return new CommandLine(new NupsCommand()).setExecutionExceptionHandler(NupsCommand::reportFailure);
+        return new CommandLine(new NupsCommand()).setExecutionExceptionHandler(NupsCommand::reportFailure)
+            .setOverwrittenOptionsAllowed(true); // a later flag wins, so scripts can append overrides
     }
 
     @Override
