@@ -1,6 +1,7 @@
 package io.nups.transport;
 
 import io.nups.store.Slab;
+import io.nups.store.StoreOptions;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.UnsafeApi;
@@ -124,6 +125,13 @@ public final class TcpTransport implements Transport
     public String name()
     {
         return "tcp";
+    }
+
+    /** The I/O thread serves one-sided requests from any registered memory, anonymous or mapped. */
+    @Override
+    public StoreOptions slabOptions(final StoreOptions requested)
+    {
+        return requested;
     }
 
     @Override

@@ -29,12 +29,10 @@ public interface Transport extends AutoCloseable
 
     /**
      * The slab backing this transport can register, derived from what the node asked for. Most transports
-     * register any memory; one that maps peers' slabs (shm) needs them to be files it can find.
+     * register any memory; one that maps peers' slabs (shm) needs them to be files it can find. Not a default
+     * method, so a decorator cannot forget to forward it.
      */
-    default StoreOptions slabOptions(final StoreOptions requested)
-    {
-        return requested;
-    }
+    StoreOptions slabOptions(StoreOptions requested);
 
     /** Registers a slab of this node for peers' one-sided access. */
     RegionDescriptor register(Slab slab);

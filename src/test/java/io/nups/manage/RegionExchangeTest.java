@@ -1,5 +1,6 @@
 package io.nups.manage;
 
+import io.nups.store.StoreOptions;
 import io.nups.store.Slab;
 import io.nups.transport.MessageHandler;
 import io.nups.transport.OneSidedCompletion;
@@ -100,6 +101,12 @@ class RegionExchangeTest
         public String name()
         {
             return "recording";
+        }
+
+        @Override
+        public StoreOptions slabOptions(final StoreOptions requested)
+        {
+            return requested;
         }
 
         @Override

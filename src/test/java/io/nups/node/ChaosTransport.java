@@ -1,6 +1,7 @@
 package io.nups.node;
 
 import io.nups.store.Slab;
+import io.nups.store.StoreOptions;
 import io.nups.transport.MessageHandler;
 import io.nups.transport.OneSidedCompletion;
 import io.nups.transport.PeerFailureHandler;
@@ -267,6 +268,12 @@ final class ChaosTransport implements Transport
     public int maxMessageLength()
     {
         return delegate.maxMessageLength();
+    }
+
+    @Override
+    public StoreOptions slabOptions(final StoreOptions requested)
+    {
+        return delegate.slabOptions(requested);
     }
 
     @Override

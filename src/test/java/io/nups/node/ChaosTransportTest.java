@@ -1,5 +1,6 @@
 package io.nups.node;
 
+import io.nups.store.StoreOptions;
 import io.nups.store.Slab;
 import io.nups.transport.MessageHandler;
 import io.nups.transport.OneSidedCompletion;
@@ -194,6 +195,12 @@ class ChaosTransportTest
         public String name()
         {
             return "fake";
+        }
+
+        @Override
+        public StoreOptions slabOptions(final StoreOptions requested)
+        {
+            return requested;
         }
 
         @Override

@@ -76,11 +76,8 @@ final class LocalCluster implements AutoCloseable
             final List<Future<Node>> started = new ArrayList<>();
             for (final Transport transport : transports)
             {
-                // Asking the unwrapped transport keeps shm slabs where its peers map them, even behind a
-                // decorator that does not forward slabOptions.
-                final NodeSettings own = withStore(settings, transport.slabOptions(settings.store()));
                 final Transport wrapped = wrap.apply(transport);
-                started.add(starters.submit(() -> new Node(own, wrapped)));
+                started.add(starters.submit(() -> new Node(settings, wrapped)));
             }
             for (final Future<Node> future : started)
             {
@@ -96,13 +93,6 @@ final class LocalCluster implements AutoCloseable
         {
             starters.shutdownNow();
         }
-    }
-
-    private static NodeSettings withStore(final NodeSettings s, final StoreOptions store)
-    {
-        return new NodeSettings(s.layout(), s.threads(), store, s.latencySampleEvery(), s.waitTimeout(),
-            s.profileDirectory(), s.profileInterval(), s.relocation(), s.keyPermutationSeed(), s.oneSidedPulls(),
-            s.locationCaches());
     }
 
     Node node(final int rank)

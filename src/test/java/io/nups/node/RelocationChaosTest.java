@@ -1,5 +1,7 @@
 package io.nups.node;
 
+import io.nups.manage.PsMessageView;
+import io.nups.manage.PsMessageView.Kind;
 import io.nups.store.KeyLayout;
 import org.agrona.DirectBuffer;
 import org.junit.jupiter.api.AfterAll;
@@ -293,26 +295,11 @@ class RelocationChaosTest
 
     /**
      * Decodes parameter-server messages as they cross the transport and keeps a model of which node holds
-     * and which expects each key, to count the interleavings of interest. It duplicates the wire layout of
-     * {@code io.nups.manage.PsMessageDescriptor} (package-private there); it only observes, never changes
-     * a message, so a drift in the layout can only make the counts wrong, and the {@code @AfterAll} check
-     * would say so.
+     * and which expects each key, to count the interleavings of interest. It reads messages through
+     * {@link PsMessageView}, which uses the real wire layout, and only observes, never changes a message.
      */
     static final class ProtocolTap implements ChaosTransport.Tap
     {
-        private static final int ORIGIN_NODE_OFFSET = 4;
-        private static final int COUNT_OFFSET = 12;
-        private static final int HEADER_LENGTH = 24;
-        private static final int ENTRY_LENGTH = 8;
-        private static final byte PULL_REQUEST = 1;
-        private static final byte PULL_RESPONSE = 2;
-        private static final byte PUSH_REQUEST = 3;
-        private static final byte SET_REQUEST = 4;
-        private static final byte UPDATE_RESPONSE = 5;
-        private static final byte LOCALIZE = 6;
-        private static final byte HAND_OVER = 7;
-        private static final byte TRANSFER = 8;
-
         static final class Counts
         {
             /** A request reached a non-home node that neither held nor expected the key: it was forwarded on. */
@@ -343,7 +330,7 @@ class RelocationChaosTest
         /** The node will pass the key on as soon as it arrives (a subsequent localize was noted). */
         private final boolean[][] relays;
         private final Counts counts = new Counts();
-        private final int[] lengths;
+        private final KeyLayout layout;
 
         ProtocolTap(final KeyLayout layout, final int nodes)
         {
@@ -352,11 +339,10 @@ class RelocationChaosTest
             this.holds = new boolean[nodes][numKeys];
             this.expects = new boolean[nodes][numKeys];
             this.relays = new boolean[nodes][numKeys];
-            this.lengths = new int[numKeys];
+            this.layout = layout;
             for (int key = 0; key < numKeys; key++)
             {
                 holds[key / chunk][key] = true;
-                lengths[key] = layout.length(key);
             }
         }
 
@@ -364,15 +350,15 @@ class RelocationChaosTest
         public synchronized void sent(final int from, final int to, final DirectBuffer buffer, final int offset,
             final int length)
         {
-            final byte type = buffer.getByte(offset);
-            final int origin = buffer.getInt(offset + ORIGIN_NODE_OFFSET);
+            final Kind type = PsMessageView.kind(buffer, offset);
+            final int origin = PsMessageView.origin(buffer, offset);
             for (final int key : keys(buffer, offset, length))
             {
-                if (type == TRANSFER)
+                if (type == Kind.TRANSFER)
                 {
                     holds[from][key] = false; // given away, or relayed on
                 }
-                else if ((type == LOCALIZE || type == HAND_OVER) && origin == from)
+                else if ((type == Kind.LOCALIZE || type == Kind.HAND_OVER) && origin == from)
                 {
                     expects[from][key] = true; // this node's own localize
                 }
@@ -387,7 +373,7 @@ class RelocationChaosTest
         public synchronized void received(final int from, final int to, final DirectBuffer buffer, final int offset,
             final int length)
         {
-            final byte type = buffer.getByte(offset);
+            final Kind type = PsMessageView.kind(buffer, offset);
             for (final int key : keys(buffer, offset, length))
             {
                 final boolean waiting = expects[to][key] && !holds[to][key];
@@ -432,27 +418,7 @@ class RelocationChaosTest
 
         private List<Integer> keys(final DirectBuffer buffer, final int offset, final int length)
         {
-            final byte type = buffer.getByte(offset);
-            final List<Integer> keys = new ArrayList<>();
-            if (type < PULL_REQUEST || type > TRANSFER || length < HEADER_LENGTH)
-            {
-                return keys;
-            }
-            final int count = buffer.getInt(offset + COUNT_OFFSET);
-            final boolean values = type == PULL_RESPONSE || type == PUSH_REQUEST || type == SET_REQUEST ||
-                type == TRANSFER;
-            if (type == UPDATE_RESPONSE)
-            {
-                return keys; // its count is a number of keys applied; it has no entries
-            }
-            int at = offset + HEADER_LENGTH;
-            for (int i = 0; i < count && at + ENTRY_LENGTH <= offset + length; i++)
-            {
-                final int key = buffer.getInt(at);
-                keys.add(key);
-                at += ENTRY_LENGTH + (values ? 4 * lengths[key] : 0);
-            }
-            return keys;
+            return PsMessageView.keys(buffer, offset, length, layout);
         }
 
         void report(final String what, final Counts total)
