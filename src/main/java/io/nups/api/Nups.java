@@ -116,6 +116,8 @@ public final class Nups
         private Mode mode = Mode.RELOCATION;
         private Long keyPermutationSeed;
         private Duration startupTimeout = Duration.ofSeconds(60);
+        private boolean oneSidedPulls = true;
+        private boolean locationCaches;
 
         private Builder()
         {
@@ -261,6 +263,27 @@ public final class Nups
             return this;
         }
 
+        /**
+         * Pull keys held on other nodes by one-sided reads of their slots once their location is known from an
+         * earlier pull (default on); a read that finds the key gone falls back to a message. Off: every remote
+         * pull is a request message answered by the holder.
+         */
+        public Builder oneSidedPulls(final boolean on)
+        {
+            this.oneSidedPulls = on;
+            return this;
+        }
+
+        /**
+         * Workers send requests for a key to the node last seen holding it instead of its home node (default
+         * off); a stale entry costs one forward. Useful with relocation when keys stay put for a while.
+         */
+        public Builder locationCaches(final boolean on)
+        {
+            this.locationCaches = on;
+            return this;
+        }
+
         /** Bound on joining the cluster and connecting to every peer (default 60 s). */
         public Builder startupTimeout(final Duration timeout)
         {
@@ -288,7 +311,8 @@ public final class Nups
                 throw new IllegalArgumentException("start-up timeout must be positive, got " + startupTimeout);
             }
             final NodeSettings settings = new NodeSettings(layout, threads, store, latencySampleEvery, waitTimeout,
-                profileDirectory, profileInterval, mode == Mode.RELOCATION, keyPermutationSeed);
+                profileDirectory, profileInterval, mode == Mode.RELOCATION, keyPermutationSeed)
+                .withOneSidedPulls(oneSidedPulls).withLocationCaches(locationCaches);
             return new ParameterServer(ClusterStart.start(cluster, TransportChoice.valueOf(transport.name()),
                 settings, startupTimeout));
         }

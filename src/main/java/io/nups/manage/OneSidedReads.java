@@ -37,7 +37,6 @@ final class OneSidedReads implements OneSidedCompletion
     static final int TORN_RETRIES = 16;
     private static final int SCRATCH_BYTES = 256 * 1024;
     private static final long FLOAT_ARRAY_BASE = UnsafeApi.arrayBaseOffset(float[].class);
-    private static final long PARK_NANOS = 1_000;
     private static final VarHandle COMPLETED;
 
     private static final byte PENDING = 0;
@@ -78,6 +77,10 @@ final class OneSidedReads implements OneSidedCompletion
     private boolean[] refused = new boolean[16];
     @SuppressWarnings("unused") // accessed through COMPLETED
     private volatile int completed;
+    /** The worker sleeps on it while reads are outstanding; completions ring it. */
+    private final Doorbell doorbell = new Doorbell();
+    private final BoundedIdle.Waiting outstanding = this::readsOutstanding;
+    private int awaitedReads;
 
     OneSidedReads(final Transport transport, final SlotLocations locations, final KeyLayout layout,
         final OpRecorder recorder, final ParameterManager manager, final long timeoutNanos)
@@ -264,11 +267,12 @@ final class OneSidedReads implements OneSidedCompletion
 
     private void awaitCompletions(final int issued, final int first)
     {
+        awaitedReads = issued;
         long deadline = 0;
         int spins = 0;
-        while ((int)COMPLETED.getAcquire(this) < issued)
+        while (readsOutstanding())
         {
-            deadline = BoundedIdle.step(++spins, deadline, timeoutNanos, PARK_NANOS);
+            deadline = BoundedIdle.step(++spins, deadline, timeoutNanos, doorbell, outstanding);
             final String failure = deadline == 0 ? null : manager.failure();
             if (failure != null)
             {
@@ -295,6 +299,12 @@ final class OneSidedReads implements OneSidedCompletion
             refused[(int)token] = true;
         }
         COMPLETED.getAndAdd(this, 1);
+        doorbell.ring();
+    }
+
+    private boolean readsOutstanding()
+    {
+        return (int)COMPLETED.getAcquire(this) < awaitedReads;
     }
 
     private int slotLength(final int key)

@@ -18,7 +18,6 @@ public final class OperationTable
 {
     private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
-    private static final long PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
 
     private final String owner;
     private final int mask;
@@ -26,7 +25,13 @@ public final class OperationTable
     private final int[] remaining;
     private final float[][] outputs;
     private final String[] failures;
+    /** The owning worker sleeps on it while it waits; rung when an operation completes or fails. */
+    private final Doorbell doorbell = new Doorbell();
+    private final BoundedIdle.Waiting awaiting = this::awaitedStillPending;
     private long next;
+    /** The operation the owning worker waits for right now. */
+    private long awaitedHandle;
+    private int awaitedSlot;
 
     public OperationTable(final String owner, final int capacity)
     {
@@ -80,6 +85,10 @@ public final class OperationTable
             throw new IllegalStateException(owner + ": operation " + handle + " was answered for " + -left +
                 " keys more than it asked for");
         }
+        if (left == 0)
+        {
+            doorbell.ring();
+        }
     }
 
     /** Ends {@code handle} with an error that its waiter throws. */
@@ -88,6 +97,7 @@ public final class OperationTable
         final int slot = slot(handle);
         failures[slot] = reason;
         INTS.setRelease(remaining, slot, 0);
+        doorbell.ring();
     }
 
     public boolean isDone(final long handle)
@@ -102,11 +112,13 @@ public final class OperationTable
     {
         check(handle);
         final int slot = (int)(handle & mask);
+        awaitedHandle = handle;
+        awaitedSlot = slot;
         long deadline = 0;
         int spins = 0;
-        while ((long)LONGS.getAcquire(handles, slot) == handle && (int)INTS.getAcquire(remaining, slot) != 0)
+        while (awaitedStillPending())
         {
-            deadline = BoundedIdle.step(++spins, deadline, timeoutNanos, PARK_NANOS);
+            deadline = BoundedIdle.step(++spins, deadline, timeoutNanos, doorbell, awaiting);
             if (deadline == BoundedIdle.TIMED_OUT)
             {
                 throw new IllegalStateException(owner + ": operation " + handle + " still waits for " +
@@ -119,6 +131,12 @@ public final class OperationTable
         {
             throw new IllegalStateException(owner + ": operation " + handle + " failed: " + failure);
         }
+    }
+
+    private boolean awaitedStillPending()
+    {
+        return (long)LONGS.getAcquire(handles, awaitedSlot) == awaitedHandle &&
+            (int)INTS.getAcquire(remaining, awaitedSlot) != 0;
     }
 
     /** Waits for every operation issued so far. */
@@ -141,6 +159,7 @@ public final class OperationTable
                 INTS.setRelease(remaining, slot, 0);
             }
         }
+        doorbell.ring();
     }
 
     private int slot(final long handle)

@@ -8,7 +8,6 @@ import io.nups.transport.RegionDescriptor;
 import io.nups.transport.Transport;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
@@ -16,7 +15,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static io.nups.manage.PsMessageDescriptor.BARRIER_ARRIVE;
 import static io.nups.manage.PsMessageDescriptor.BARRIER_RELEASE;
@@ -87,6 +85,8 @@ public final class ParameterManager implements AutoCloseable
     /** Null unless location caches are on. */
     private final LocationCache cache;
     private final ManyToOneConcurrentLinkedQueue<byte[]> inbox = new ManyToOneConcurrentLinkedQueue<>();
+    /** Rung after every message queued for the server thread, which sleeps on it when idle. */
+    private final Doorbell inboxBell = new Doorbell();
     private final Server server;
     private final AgentRunner serverRunner;
     private final MessageBatch control;
@@ -117,9 +117,7 @@ public final class ParameterManager implements AutoCloseable
         this.cache = locationCaches && nodes > 1 ? new LocationCache(layout.numKeys()) : null;
         this.control = newBatch();
         this.server = new Server();
-        this.serverRunner = new AgentRunner(
-            new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(200)),
-            this::serverFailed, null, server);
+        this.serverRunner = new AgentRunner(new InboxIdleStrategy(inboxBell, inbox), this::serverFailed, null, server);
     }
 
     /** Starts the server thread; call before the transport delivers messages. */
@@ -218,6 +216,7 @@ public final class ParameterManager implements AutoCloseable
         final byte[] copy = new byte[length];
         buffer.getBytes(offset, copy);
         inbox.offer(copy);
+        inboxBell.ring();
     }
 
     /** Transport callback: a peer is gone; every waiting operation and barrier fails with the reason. */
