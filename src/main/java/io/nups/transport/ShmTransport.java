@@ -480,6 +480,15 @@ public final class ShmTransport implements Transport
         IoUtil.unmap(controlMapping);
         IoUtil.deleteIfExists(file(ringFile(rank)).toFile());
         IoUtil.deleteIfExists(file(controlFile(rank)).toFile());
+        // The store unmaps its slabs after the transport closed; unlinking them now (their mappings stay
+        // valid) lets the last node out remove the run directory.
+        synchronized (this)
+        {
+            for (final int region : localRegions)
+            {
+                IoUtil.deleteIfExists(file(slabFile(rank, region)).toFile());
+            }
+        }
         try (var left = Files.list(runDirectory))
         {
             if (left.findAny().isEmpty())

@@ -6,6 +6,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -14,6 +16,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Several nodes in one JVM over real transports: classic mode and relocation, exact results. */
@@ -46,8 +49,9 @@ class ClusterTest
         final int numKeys = 97;
         final int rounds = 300;
         final AtomicLongArray pushes = new AtomicLongArray(numKeys);
+        final Path run = runDirectory.resolve("run");
         try (LocalCluster cluster = new LocalCluster(kind, n, KeyLayout.uniform(numKeys, LENGTH), 2, relocation,
-            null, runDirectory))
+            null, run))
         {
             cluster.runOnAllWorkers((node, worker) ->
             {
@@ -78,6 +82,8 @@ class ClusterTest
             });
             assertAllNodesSee(cluster, numKeys, key -> pushes.get(key));
         }
+        // A clean exit leaves nothing behind: each node removes its files, the last one the directory.
+        assertFalse(Files.exists(run), () -> "left behind in " + run + ": " + list(run));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -184,5 +190,17 @@ class ClusterTest
             held += cluster.node(rank).store().usedSlots();
         }
         assertEquals(numKeys, held, "every key is held by exactly one node");
+    }
+
+    private static String list(final Path directory)
+    {
+        try (Stream<Path> files = Files.list(directory))
+        {
+            return files.map(f -> f.getFileName().toString()).toList().toString();
+        }
+        catch (final IOException ex)
+        {
+            return ex.toString();
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.nups.node;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
 import java.io.File;
@@ -18,21 +19,58 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Three nodes in three JVMs on loopback; one is killed, and the others end within 10 s naming it. */
+/**
+ * Three nodes in three JVMs (tcp on loopback, or shm in a fresh run directory); one is killed, and the others
+ * end within 10 s naming it.
+ */
 class PeerLossTest
 {
+    private static final int N = 3;
+
     @Test
-    void aKilledNodeEndsTheRunOnEveryOtherNodeNamingIt() throws Exception
+    void aKilledNodeEndsTheRunOnEveryOtherNodeNamingItOverTcp() throws Exception
     {
-        final int n = 3;
         final StringJoiner ports = new StringJoiner(",");
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < N; i++)
         {
             try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()))
             {
                 ports.add(Integer.toString(probe.getLocalPort()));
             }
         }
+        killOneOfThree(List.of("tcp", ports.toString()));
+    }
+
+    @Test
+    void aKilledNodeEndsTheRunOnEveryOtherNodeNamingItOverShm(@TempDir final Path runs) throws Exception
+    {
+        final Path base = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : runs;
+        final Path runDirectory = base.resolve("nups-peerloss-" + ProcessHandle.current().pid() + "-" +
+            System.nanoTime());
+        try
+        {
+            killOneOfThree(List.of("shm", runDirectory.toString(), Integer.toString(N)));
+        }
+        finally
+        {
+            // The killed node cannot remove its own files; the survivors may not have removed everything.
+            if (Files.isDirectory(runDirectory))
+            {
+                try (var files = Files.list(runDirectory))
+                {
+                    for (final Path file : files.toList())
+                    {
+                        Files.deleteIfExists(file);
+                    }
+                }
+                Files.deleteIfExists(runDirectory);
+            }
+        }
+    }
+
+    private void killOneOfThree(final List<String> transportArgs) throws Exception
+    {
+        final int n = N;
         final List<Process> processes = new ArrayList<>();
         final List<Path> errors = new ArrayList<>();
         try
@@ -49,7 +87,8 @@ class PeerLossTest
                     command.add("@" + Path.of("scripts", "jvm-24.options").toAbsolutePath());
                 }
                 command.addAll(List.of("-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                    NodeProcess.class.getName(), Integer.toString(rank), ports.toString()));
+                    NodeProcess.class.getName(), Integer.toString(rank)));
+                command.addAll(transportArgs);
                 processes.add(new ProcessBuilder(command).redirectError(err.toFile())
                     .redirectOutput(ProcessBuilder.Redirect.PIPE).start());
             }
