@@ -69,6 +69,7 @@ final class SparseAllReduce
 
     private static final long PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
     private static final int NO_PEER = -1;
+    private static final int SITS_OUT = -1;
 
     private final int rank;
     private final int nodes;
@@ -79,6 +80,8 @@ final class SparseAllReduce
     private final Supplier<String> failure;
     private final int remainder;
     private final int exchangeSteps;
+    /** This node's rank among the power-of-two nodes that exchange, or SITS_OUT (an even rank below 2r). */
+    private final int virtualRank;
     /** Per step, the peer this node receives from, or NO_PEER. */
     private final int[] sources;
     /** Per peer, its frames; null for a peer that never sends to this node. */
@@ -130,6 +133,14 @@ final class SparseAllReduce
         final int powerOfTwo = Integer.highestOneBit(nodes);
         remainder = nodes - powerOfTwo;
         exchangeSteps = Integer.numberOfTrailingZeros(powerOfTwo);
+        if (rank >= 2 * remainder)
+        {
+            virtualRank = rank - remainder;
+        }
+        else
+        {
+            virtualRank = (rank & 1) == 1 ? rank >> 1 : SITS_OUT;
+        }
         sources = new int[exchangeSteps + 2];
         inboxes = new Inbox[nodes];
         theirs = new SparseVector(layout);
@@ -153,6 +164,10 @@ final class SparseAllReduce
      * Round {@code round} (0, 1, 2, ... consecutive, one caller thread): contributes {@code own}, fills
      * {@code sum} with the sum over all nodes of their contributions. Returns true if any node asked to stop
      * in this round ({@code stop} is this node's vote); all nodes then return true for the same round.
+     * {@code own} is left as it is and must be another vector than {@code sum}; both follow this layout.
+     * Throws IllegalArgumentException, before sending anything, for a misuse or an entry too long for a
+     * message; IllegalStateException if the node failed, a peer sent a bad frame or stayed silent for the
+     * timeout, and then again on every later call.
      */
     boolean reduce(final long round, final SparseVector own, final boolean stop, final SparseVector sum)
     {
@@ -182,7 +197,7 @@ final class SparseAllReduce
                 copy(own, sum);
                 anyStop = stop;
             }
-            else if (rank < 2 * remainder && (rank & 1) == 0)
+            else if (virtualRank == SITS_OUT)
             {
                 send(round, 0, rank + 1, own, stop);
                 anyStop = receive(round, exchangeSteps + 1, rank + 1, sum);
@@ -219,7 +234,6 @@ final class SparseAllReduce
     private boolean takePart(final long round, final SparseVector own, final boolean stop, final SparseVector sum)
     {
         final boolean folds = rank < 2 * remainder;
-        final int virtualRank = folds ? rank >> 1 : rank - remainder;
         int mergesLeft = exchangeSteps + (folds ? 1 : 0);
         SparseVector aggregate = own;
         boolean anyStop = stop;
@@ -263,23 +277,22 @@ final class SparseAllReduce
         return (mergesLeft & 1) == 0 ? sum : spare;
     }
 
-    private int realRank(final int virtualRank)
+    /** The node of virtual rank {@code virtual}. */
+    private int realRank(final int virtual)
     {
-        return virtualRank < remainder ? 2 * virtualRank + 1 : virtualRank + remainder;
+        return virtual < remainder ? 2 * virtual + 1 : virtual + remainder;
     }
 
     private void planSources()
     {
         Arrays.fill(sources, NO_PEER);
-        if (rank < 2 * remainder && (rank & 1) == 0)
+        if (virtualRank == SITS_OUT)
         {
             sources[exchangeSteps + 1] = rank + 1;
         }
         else
         {
-            final boolean folds = rank < 2 * remainder;
-            final int virtualRank = folds ? rank >> 1 : rank - remainder;
-            if (folds)
+            if (rank < 2 * remainder)
             {
                 sources[0] = rank - 1;
             }
