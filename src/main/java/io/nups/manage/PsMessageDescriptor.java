@@ -94,6 +94,8 @@ final class PsMessageDescriptor
     static final byte BARRIER_RELEASE = 10;
     /** A node's registered slabs, sent to every peer once at start. */
     static final byte REGIONS = 11;
+    /** Replica synchronization round data; routed to the replica agent, layout in SyncMessageDescriptor. */
+    static final byte SYNC = 12;
 
     private PsMessageDescriptor()
     {
@@ -119,6 +121,7 @@ final class PsMessageDescriptor
             case BARRIER_ARRIVE -> "BARRIER_ARRIVE";
             case BARRIER_RELEASE -> "BARRIER_RELEASE";
             case REGIONS -> "REGIONS";
+            case SYNC -> "SYNC";
             default -> "unknown type " + type;
         };
     }
