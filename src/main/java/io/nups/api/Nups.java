@@ -1,6 +1,8 @@
 package io.nups.api;
 
 import io.nups.cluster.ClusterConfig;
+import io.nups.manage.HotKeys;
+import io.nups.manage.ReplicationOptions;
 import io.nups.node.ClusterStart;
 import io.nups.node.NodeSettings;
 import io.nups.node.TransportChoice;
@@ -118,6 +120,7 @@ public final class Nups
         private Duration startupTimeout = Duration.ofSeconds(60);
         private boolean oneSidedPulls = true;
         private boolean locationCaches;
+        private ReplicationOptions replication;
 
         private Builder()
         {
@@ -284,6 +287,27 @@ public final class Nups
             return this;
         }
 
+        /**
+         * Replicate these hot keys on every node, synchronized in the background with NuPS's defaults (25 rounds
+         * per second, keys updated since the last round, no averaging or clipping). Every other key is managed
+         * by the mode. The same on every node.
+         */
+        public Builder replicate(final HotKeys keys)
+        {
+            this.replication = ReplicationOptions.of(keys);
+            return this;
+        }
+
+        /**
+         * Replicated keys and their synchronization, e.g.
+         * {@code ReplicationOptions.of(HotKeys.of(numKeys, 0, 1, 2)).withSyncsPerSecond(125).withClip(2)}.
+         */
+        public Builder replication(final ReplicationOptions options)
+        {
+            this.replication = options;
+            return this;
+        }
+
         /** Bound on joining the cluster and connecting to every peer (default 60 s). */
         public Builder startupTimeout(final Duration timeout)
         {
@@ -312,7 +336,7 @@ public final class Nups
             }
             final NodeSettings settings = new NodeSettings(layout, threads, store, latencySampleEvery, waitTimeout,
                 profileDirectory, profileInterval, mode == Mode.RELOCATION, keyPermutationSeed)
-                .withOneSidedPulls(oneSidedPulls).withLocationCaches(locationCaches);
+                .withOneSidedPulls(oneSidedPulls).withLocationCaches(locationCaches).withReplication(replication);
             return new ParameterServer(ClusterStart.start(cluster, TransportChoice.valueOf(transport.name()),
                 settings, startupTimeout));
         }

@@ -77,6 +77,36 @@ public final class ParameterServer implements AutoCloseable
         }
     }
 
+    /**
+     * Starts the setup phase (NuPS's BeginSetup): updates to replicated keys are initial values and are applied
+     * unscaled, even with averaging or clipping on. Initialize each replicated key on one node only: a replica
+     * ends up with the sum of every node's updates.
+     */
+    public void beginSetup()
+    {
+        node.checkOpen();
+        node.setupPhase(true);
+    }
+
+    /** Ends the setup phase; see {@link #beginSetup()}. */
+    public void endSetup()
+    {
+        node.checkOpen();
+        node.setupPhase(false);
+    }
+
+    /** See {@link Worker#waitReplicaSync()}; for a thread that is not a worker, e.g. the main thread. */
+    public void waitReplicaSync()
+    {
+        node.waitReplicaSync();
+    }
+
+    /** Replica synchronization statistics (rounds, rate, keys and bytes per round), or null without it. */
+    public String replicaSummary()
+    {
+        return node.replication() == null ? null : node.replication().summary();
+    }
+
     /** Latency and throughput per operation kind, one screen of text. */
     public String latencySummary()
     {

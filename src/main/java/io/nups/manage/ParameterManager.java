@@ -4,6 +4,7 @@ import io.nups.metrics.OpRecorder;
 import io.nups.store.KeyLayout;
 import io.nups.store.ParameterStore;
 import io.nups.store.SlotDescriptor;
+import io.nups.transport.MessageHandler;
 import io.nups.transport.RegionDescriptor;
 import io.nups.transport.Transport;
 import org.agrona.DirectBuffer;
@@ -92,6 +93,7 @@ public final class ParameterManager implements AutoCloseable
     private final MessageBatch control;
     private long nextEpoch;
     private volatile String failure;
+    private volatile MessageHandler syncMessages;
 
     /**
      * @param tables         one operation table per worker of this node, indexed by worker
@@ -204,13 +206,31 @@ public final class ParameterManager implements AutoCloseable
         return transfers.size();
     }
 
-    /** Transport callback: copies the message for the server thread. */
+    /** Where SYNC messages go (replica synchronization); set once, before the transport starts. */
+    void syncMessages(final MessageHandler handler)
+    {
+        this.syncMessages = handler;
+    }
+
+    /** Transport callback: copies the message for the server thread (replica sync data goes to its agent). */
     public void onMessage(final int fromPeer, final DirectBuffer buffer, final int offset, final int length)
     {
         if (length < HEADER_LENGTH)
         {
             peerLost(fromPeer, "sent a parameter-server message of " + length + " bytes, shorter than its " +
                 HEADER_LENGTH + "-byte header");
+            return;
+        }
+        if (buffer.getByte(offset + TYPE_OFFSET) == PsMessageDescriptor.SYNC)
+        {
+            final MessageHandler handler = syncMessages;
+            if (handler == null)
+            {
+                peerLost(fromPeer, "sent replica synchronization data, but node " + rank + " replicates no keys: " +
+                    "every node must be started with the same replicated keys");
+                return;
+            }
+            handler.onMessage(fromPeer, buffer, offset, length);
             return;
         }
         final byte[] copy = new byte[length];

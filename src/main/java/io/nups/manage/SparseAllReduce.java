@@ -21,7 +21,7 @@ import static io.nups.manage.SyncMessageDescriptor.LAST_FLAG;
 import static io.nups.manage.SyncMessageDescriptor.ROUND_OFFSET;
 import static io.nups.manage.SyncMessageDescriptor.SENDER_OFFSET;
 import static io.nups.manage.SyncMessageDescriptor.STEP_OFFSET;
-import static io.nups.manage.SyncMessageDescriptor.STOP_FLAG;
+import static io.nups.manage.SyncMessageDescriptor.VOTE_FLAGS;
 import static io.nups.manage.SyncMessageDescriptor.TYPE_OFFSET;
 import static io.nups.manage.SyncMessageDescriptor.entryLength;
 
@@ -67,7 +67,6 @@ final class SparseAllReduce
         void send(int destination, DirectBuffer buffer, int offset, int length);
     }
 
-    private static final long PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
     private static final int NO_PEER = -1;
     private static final int SITS_OUT = -1;
 
@@ -88,6 +87,8 @@ final class SparseAllReduce
     private final Inbox[] inboxes;
 
     private final ExpandableArrayBuffer frame = new ExpandableArrayBuffer(256);
+    /** The reducing thread sleeps on it while it waits for a peer's frames; every arriving frame rings it. */
+    private final Doorbell doorbell = new Doorbell();
     private final UnsafeBuffer received = new UnsafeBuffer(new byte[0]);
     private final SparseVector theirs;
     private final SparseVector spare;
@@ -162,14 +163,15 @@ final class SparseAllReduce
 
     /**
      * Round {@code round} (0, 1, 2, ... consecutive, one caller thread): contributes {@code own}, fills
-     * {@code sum} with the sum over all nodes of their contributions. Returns true if any node asked to stop
-     * in this round ({@code stop} is this node's vote); all nodes then return true for the same round.
+     * {@code sum} with the sum over all nodes of their contributions. {@code votes} are this node's vote flags
+     * ({@link SyncMessageDescriptor#VOTE_FLAGS}: stop, setup); returns the OR of all nodes' votes, the same on
+     * every node for the same round.
      * {@code own} is left as it is and must be another vector than {@code sum}; both follow this layout.
      * Throws IllegalArgumentException, before sending anything, for a misuse or an entry too long for a
      * message; IllegalStateException if the node failed, a peer sent a bad frame or stayed silent for the
      * timeout, and then again on every later call.
      */
-    boolean reduce(final long round, final SparseVector own, final boolean stop, final SparseVector sum)
+    int reduce(final long round, final SparseVector own, final int votes, final SparseVector sum)
     {
         if (broken != null)
         {
@@ -189,22 +191,26 @@ final class SparseAllReduce
         {
             checkFits(own.key(i), own.valueLength(i));
         }
-        final boolean anyStop;
+        if ((votes & ~VOTE_FLAGS) != 0)
+        {
+            throw new IllegalArgumentException("unknown vote flags " + Integer.toBinaryString(votes));
+        }
+        final int allVotes;
         try
         {
             if (nodes == 1)
             {
                 copy(own, sum);
-                anyStop = stop;
+                allVotes = votes;
             }
             else if (virtualRank == SITS_OUT)
             {
-                send(round, 0, rank + 1, own, stop);
-                anyStop = receive(round, exchangeSteps + 1, rank + 1, sum);
+                send(round, 0, rank + 1, own, votes);
+                allVotes = receive(round, exchangeSteps + 1, rank + 1, sum);
             }
             else
             {
-                anyStop = takePart(round, own, stop, sum);
+                allVotes = takePart(round, own, votes, sum);
             }
         }
         catch (final RuntimeException ex)
@@ -213,7 +219,7 @@ final class SparseAllReduce
             throw ex;
         }
         nextRound = round + 1;
-        return anyStop;
+        return allVotes;
     }
 
     /** Transport-thread callback for a SYNC message from {@code from}: validates and copies it; never blocks. */
@@ -228,18 +234,19 @@ final class SparseAllReduce
         final byte[] copy = new byte[length];
         buffer.getBytes(offset, copy);
         inboxes[from].frames.offer(copy);
+        doorbell.ring();
     }
 
     /** Fold (odd ranks below 2r), exchange steps and unfold of a node with a virtual rank. */
-    private boolean takePart(final long round, final SparseVector own, final boolean stop, final SparseVector sum)
+    private int takePart(final long round, final SparseVector own, final int votes, final SparseVector sum)
     {
         final boolean folds = rank < 2 * remainder;
         int mergesLeft = exchangeSteps + (folds ? 1 : 0);
         SparseVector aggregate = own;
-        boolean anyStop = stop;
+        int allVotes = votes;
         if (folds)
         {
-            anyStop |= receive(round, 0, rank - 1, theirs);
+            allVotes |= receive(round, 0, rank - 1, theirs);
             final SparseVector target = target(--mergesLeft, sum);
             target.sumOf(theirs, aggregate);
             aggregate = target;
@@ -248,8 +255,8 @@ final class SparseAllReduce
         {
             final int partnerRank = virtualRank ^ (1 << (step - 1));
             final int partner = realRank(partnerRank);
-            send(round, step, partner, aggregate, anyStop);
-            anyStop |= receive(round, step, partner, theirs);
+            send(round, step, partner, aggregate, allVotes);
+            allVotes |= receive(round, step, partner, theirs);
             final SparseVector target = target(--mergesLeft, sum);
             if (virtualRank < partnerRank)
             {
@@ -263,9 +270,9 @@ final class SparseAllReduce
         }
         if (folds)
         {
-            send(round, exchangeSteps + 1, rank - 1, aggregate, anyStop);
+            send(round, exchangeSteps + 1, rank - 1, aggregate, allVotes);
         }
-        return anyStop;
+        return allVotes;
     }
 
     /**
@@ -312,7 +319,7 @@ final class SparseAllReduce
 
     /** Sends {@code vector} as one or more frames, the last flagged LAST. */
     private void send(final long round, final int step, final int destination, final SparseVector vector,
-        final boolean stop)
+        final int votes)
     {
         final float[] values = vector.values();
         final int size = vector.size();
@@ -344,7 +351,7 @@ final class SparseAllReduce
                 i++;
             }
             frame.putByte(TYPE_OFFSET, PsMessageDescriptor.SYNC);
-            frame.putByte(FLAGS_OFFSET, (byte)((stop ? STOP_FLAG : 0) | (i == size ? LAST_FLAG : 0)));
+            frame.putByte(FLAGS_OFFSET, (byte)(votes | (i == size ? LAST_FLAG : 0)));
             frame.putShort(SENDER_OFFSET, (short)rank);
             frame.putInt(FRAGMENT_OFFSET, fragment++);
             frame.putLong(ROUND_OFFSET, round);
@@ -357,12 +364,13 @@ final class SparseAllReduce
         while (i < size);
     }
 
-    /** Waits for {@code peer}'s frames of this step, decodes them into {@code into}; returns their STOP vote. */
-    private boolean receive(final long round, final int step, final int peer, final SparseVector into)
+    /** Waits for {@code peer}'s frames of this step, decodes them into {@code into}; returns their votes. */
+    private int receive(final long round, final int step, final int peer, final SparseVector into)
     {
         final ManyToOneConcurrentLinkedQueue<byte[]> frames = inboxes[peer].frames;
         into.clear();
-        boolean stop = false;
+        int votes = 0;
+        final BoundedIdle.Waiting nothingYet = frames::isEmpty;
         long deadline = 0;
         int spins = 0;
         while (true)
@@ -370,7 +378,7 @@ final class SparseAllReduce
             final byte[] bytes = frames.poll();
             if (bytes == null)
             {
-                deadline = BoundedIdle.step(++spins, deadline, timeoutNanos, PARK_NANOS);
+                deadline = BoundedIdle.step(++spins, deadline, timeoutNanos, doorbell, nothingYet);
                 if (deadline != 0)
                 {
                     checkHealthy();
@@ -393,10 +401,10 @@ final class SparseAllReduce
             }
             decode(into);
             final byte flags = received.getByte(FLAGS_OFFSET);
-            stop |= (flags & STOP_FLAG) != 0;
+            votes |= flags & VOTE_FLAGS;
             if ((flags & LAST_FLAG) != 0)
             {
-                return stop;
+                return votes;
             }
             // A fragment is progress: the wait for the next one starts afresh.
             spins = 0;
@@ -570,6 +578,7 @@ final class SparseAllReduce
             ")";
         protocolError = "replica sync of node " + rank + " stopped: node " + from + " sent a bad SYNC frame" + where +
             ": " + defect;
+        doorbell.ring();
     }
 
     private static void copy(final SparseVector from, final SparseVector to)

@@ -8,9 +8,9 @@ package io.nups.manage;
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
- *  +---------------+-----------+-+-+-------------------------------+
- *  |  Type (SYNC)  | Reserved  |L|S|    Sender node (short)        |  0
- *  +---------------+-----------+-+-+-------------------------------+
+ *  +---------------+---------+-+-+-+-------------------------------+
+ *  |  Type (SYNC)  |Reserved |U|L|S|    Sender node (short)        |  0
+ *  +---------------+---------+-+-+-+-------------------------------+
  *  |          Fragment index within this step's payload (int)      |  4
  *  +---------------------------------------------------------------+
  *  |                         Round (long)                          |  8
@@ -26,7 +26,8 @@ package io.nups.manage;
  *
  * The type sits where {@link PsMessageDescriptor#TYPE_OFFSET} says, so the node's receiver routes a frame by
  * its first byte. Flags: S ({@link #STOP_FLAG}) the sender's agent asks every node to stop after this
- * round; L ({@link #LAST_FLAG}) this is the last fragment of the step's payload (an empty payload is one
+ * round; U ({@link #SETUP_FLAG}) the sender is in its setup phase, so the round's sum is applied unscaled
+ * everywhere; L ({@link #LAST_FLAG}) this is the last fragment of the step's payload (an empty payload is one
  * empty frame with L set). Fragments of one step are numbered from 0 and their keys increase strictly
  * across all of them. An entry is the key followed by {@code float32} times the key's value length.
  */
@@ -46,7 +47,10 @@ final class SyncMessageDescriptor
 
     static final byte STOP_FLAG = 1;
     static final byte LAST_FLAG = 2;
-    static final byte KNOWN_FLAGS = STOP_FLAG | LAST_FLAG;
+    static final byte SETUP_FLAG = 4;
+    /** Flags that are a node's votes for the round, ORed over all nodes. */
+    static final byte VOTE_FLAGS = STOP_FLAG | SETUP_FLAG;
+    static final byte KNOWN_FLAGS = VOTE_FLAGS | LAST_FLAG;
 
     private SyncMessageDescriptor()
     {

@@ -24,8 +24,14 @@ public enum OpKind
     LOCALIZE,
     /** Transfer of parameter values between nodes. */
     TRANSFER,
-    /** One synchronization round of replicated parameters. */
+    /** One synchronization round of replicated parameters (keys: keys this node sent). */
     SYNC_ROUND,
+    /** Collecting this node's deltas for a round (keys: replicated keys examined). */
+    SYNC_COLLECT,
+    /** Summing the deltas of all nodes (keys: keys in the sum). */
+    SYNC_EXCHANGE,
+    /** Applying the sum to the synchronized state and the local replicas (keys: keys applied). */
+    SYNC_APPLY,
     /** Drawing a sample of keys. */
     SAMPLE,
     /** Wait in the barrier of all workers. */

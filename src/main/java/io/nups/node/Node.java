@@ -7,7 +7,9 @@ import io.nups.store.Slab;
 import io.nups.store.SlotDescriptor;
 import io.nups.manage.HomeDirectory;
 import io.nups.manage.OperationTable;
+import io.nups.manage.HotKeys;
 import io.nups.manage.ParameterManager;
+import io.nups.manage.Replication;
 import io.nups.transport.RegionDescriptor;
 import io.nups.transport.Transport;
 import org.slf4j.Logger;
@@ -38,6 +40,8 @@ public final class Node implements AutoCloseable
     private final ParameterStore store;
     private final Transport transport;
     private final ParameterManager manager;
+    /** Null on a single node. */
+    private final Replication replication;
     private final LatencyReport report;
     private final NodeWorker[] workers;
     private final WorkerBarrier barrier;
@@ -64,13 +68,20 @@ public final class Node implements AutoCloseable
             transport == null ? settings.store() : transport.slabOptions(settings.store()));
         this.report = new LatencyReport("r" + rank);
         ParameterManager startedManager = null;
+        Replication startedReplication = null;
         try
         {
             final int numKeys = settings.layout().numKeys();
             final HomeDirectory directory = new HomeDirectory(numKeys, nodes, rank, settings.keyPermutationSeed());
+            final HotKeys replicated = settings.replication().keys();
             for (int key = 0; key < numKeys; key++)
             {
-                if (directory.isHome(key))
+                // Replicas live on every node and never move; every other key starts at its home.
+                if (replicated.contains(key))
+                {
+                    store.insert(key, SlotDescriptor.STATE_REPLICA, null, 0);
+                }
+                else if (directory.isHome(key))
                 {
                     store.insert(key, SlotDescriptor.STATE_OWNED, null, 0);
                 }
@@ -85,6 +96,10 @@ public final class Node implements AutoCloseable
                 startedManager = new ParameterManager(store, directory, transport, tables, settings.relocation(),
                     settings.oneSidedPulls(), settings.locationCaches(), settings.waitTimeout().toNanos());
                 startedManager.start();
+                final OpRecorder syncRecorder = new OpRecorder(1);
+                report.register(syncRecorder);
+                startedReplication = new Replication(store, settings.replication(), startedManager, transport,
+                    syncRecorder, settings.waitTimeout().toNanos());
                 transport.messageHandler(startedManager::onMessage);
                 transport.failureHandler(startedManager::peerLost);
                 // Slabs never move, so each is registered once, before any peer can ask for it.
@@ -95,8 +110,10 @@ public final class Node implements AutoCloseable
                 }
                 transport.start();
                 startedManager.exchangeRegions(regions);
+                startedReplication.start();
             }
             this.manager = startedManager;
+            this.replication = startedReplication;
             this.workers = new NodeWorker[settings.threads()];
             for (int i = 0; i < workers.length; i++)
             {
@@ -123,6 +140,10 @@ public final class Node implements AutoCloseable
             if (startedManager != null)
             {
                 startedManager.close();
+            }
+            if (startedReplication != null)
+            {
+                startedReplication.close();
             }
             if (transport != null)
             {
@@ -163,6 +184,38 @@ public final class Node implements AutoCloseable
     public ParameterManager manager()
     {
         return manager;
+    }
+
+    /**
+     * Returns once every update to a replicated key present at the call has reached every node's replica (two
+     * completed synchronization rounds), bounded by the wait timeout; no-op on one node or without replicas.
+     */
+    public void waitReplicaSync()
+    {
+        checkOpen();
+        if (replication != null)
+        {
+            replication.waitReplicaSync();
+        }
+    }
+
+    /**
+     * Setup phase on (between NuPS's BeginSetup and EndSetup): updates to replicas are initial values, applied
+     * unscaled (no averaging or clipping). Initialize each replicated key on one node only: replicas add up every
+     * node's updates.
+     */
+    public void setupPhase(final boolean on)
+    {
+        if (replication != null)
+        {
+            replication.setup(on);
+        }
+    }
+
+    /** Null on a single node. */
+    public Replication replication()
+    {
+        return replication;
     }
 
     public ParameterStore store()
@@ -231,6 +284,7 @@ public final class Node implements AutoCloseable
             {
                 // Nodes leave together, so none closes its transport while a peer still needs it.
                 manager.clusterBarrier();
+                replication.stop();
             }
             catch (final RuntimeException ex)
             {
@@ -242,6 +296,11 @@ public final class Node implements AutoCloseable
         if (manager != null)
         {
             manager.close();
+            if (replication.summary() != null)
+            {
+                LOG.info(replication.summary());
+            }
+            replication.close();
         }
         final long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
         for (final NodeWorker worker : workers)

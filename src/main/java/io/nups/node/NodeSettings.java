@@ -1,5 +1,6 @@
 package io.nups.node;
 
+import io.nups.manage.ReplicationOptions;
 import io.nups.store.KeyLayout;
 import io.nups.store.StoreOptions;
 
@@ -22,6 +23,7 @@ import java.time.Duration;
  *                          (validated, with fallback to a message); default on
  * @param locationCaches    workers send requests for a key to the node last seen owning it instead of its
  *                          manager (reference §1.3); default off
+ * @param replication       the replicated keys and how they are synchronized; null: none
  */
 public record NodeSettings(
     KeyLayout layout,
@@ -34,7 +36,8 @@ public record NodeSettings(
     boolean relocation,
     Long keyPermutationSeed,
     boolean oneSidedPulls,
-    boolean locationCaches)
+    boolean locationCaches,
+    ReplicationOptions replication)
 {
     /** Settings with one-sided pulls on and location caches off. */
     public NodeSettings(final KeyLayout layout, final int threads, final StoreOptions store,
@@ -42,7 +45,7 @@ public record NodeSettings(
         final Duration profileInterval, final boolean relocation, final Long keyPermutationSeed)
     {
         this(layout, threads, store, latencySampleEvery, waitTimeout, profileDirectory, profileInterval, relocation,
-            keyPermutationSeed, true, false);
+            keyPermutationSeed, true, false, null);
     }
 
     public NodeSettings
@@ -68,17 +71,42 @@ public record NodeSettings(
         {
             throw new IllegalArgumentException("profile interval must be at least 1 ms, got " + profileInterval);
         }
+        if (replication == null)
+        {
+            replication = ReplicationOptions.none(layout.numKeys());
+        }
+        if (replication.keys().numKeys() != layout.numKeys())
+        {
+            throw new IllegalArgumentException("the replicated key set is for " + replication.keys().numKeys() +
+                " keys, but the key space has " + layout.numKeys());
+        }
+        if (replication.pauseMillis() >= waitTimeout.toMillis())
+        {
+            throw new IllegalArgumentException("the pause between sync rounds (" + replication.pauseMillis() +
+                " ms) must be shorter than the wait timeout (" + waitTimeout + ")");
+        }
+        if (replication.syncsPerSecond() > 0 && 1000 / replication.syncsPerSecond() >= waitTimeout.toMillis())
+        {
+            throw new IllegalArgumentException("sync rounds every " + (1 / replication.syncsPerSecond()) + " s must " +
+                "come more often than the wait timeout (" + waitTimeout + ")");
+        }
     }
 
     public NodeSettings withOneSidedPulls(final boolean on)
     {
         return new NodeSettings(layout, threads, store, latencySampleEvery, waitTimeout, profileDirectory,
-            profileInterval, relocation, keyPermutationSeed, on, locationCaches);
+            profileInterval, relocation, keyPermutationSeed, on, locationCaches, replication);
     }
 
     public NodeSettings withLocationCaches(final boolean on)
     {
         return new NodeSettings(layout, threads, store, latencySampleEvery, waitTimeout, profileDirectory,
-            profileInterval, relocation, keyPermutationSeed, oneSidedPulls, on);
+            profileInterval, relocation, keyPermutationSeed, oneSidedPulls, on, replication);
+    }
+
+    public NodeSettings withReplication(final ReplicationOptions options)
+    {
+        return new NodeSettings(layout, threads, store, latencySampleEvery, waitTimeout, profileDirectory,
+            profileInterval, relocation, keyPermutationSeed, oneSidedPulls, locationCaches, options);
     }
 }

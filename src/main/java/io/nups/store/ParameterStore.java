@@ -12,6 +12,7 @@ import static io.nups.store.SlotDescriptor.CHECKSUM_OFFSET;
 import static io.nups.store.SlotDescriptor.KEY_OFFSET;
 import static io.nups.store.SlotDescriptor.STATE_FREE;
 import static io.nups.store.SlotDescriptor.STATE_OFFSET;
+import static io.nups.store.SlotDescriptor.STATE_REPLICA;
 import static io.nups.store.SlotDescriptor.VALUES_OFFSET;
 import static io.nups.store.SlotDescriptor.VERSION_OFFSET;
 
@@ -38,6 +39,7 @@ public final class ParameterStore implements AutoCloseable
     private final long[] slabBases;
     private final Slab[] slabsByBase;
     private volatile boolean closed;
+    private ReplicaUpdates replicaUpdates = ReplicaUpdates.NONE;
 
     public ParameterStore(final KeyLayout layout, final StoreOptions options)
     {
@@ -117,6 +119,12 @@ public final class ParameterStore implements AutoCloseable
         return ((long)slab.id() << 32) | (slot - slab.address());
     }
 
+    /** Who hears of updates to replicas; set once, before any worker runs. */
+    public void replicaUpdates(final ReplicaUpdates listener)
+    {
+        this.replicaUpdates = listener == null ? ReplicaUpdates.NONE : listener;
+    }
+
     public boolean isLocal(final int key)
     {
         return index.get(key) != 0;
@@ -185,6 +193,11 @@ public final class ParameterStore implements AutoCloseable
             abort(slot, version);
             return false;
         }
+        if (UnsafeApi.getInt(slot + STATE_OFFSET) == STATE_REPLICA)
+        {
+            abort(slot, version);
+            throw new IllegalStateException("key " + key + " is replicated: replicas are never removed or moved");
+        }
         index.publish(key, 0);
         if (out != null)
         {
@@ -232,10 +245,30 @@ public final class ParameterStore implements AutoCloseable
     /** Adds {@code delta[offset, offset + length)} to {@code key}'s value. False if not held here. */
     public boolean add(final int key, final int length, final float[] delta, final int offset)
     {
+        final int state = addAndGetState(key, length, delta, offset);
+        if (state == STATE_REPLICA)
+        {
+            replicaUpdates.updated(key);
+        }
+        return state != STATE_FREE;
+    }
+
+    /**
+     * Adds to a replica on behalf of replica synchronization itself, without reporting the key as updated
+     * (the sum of all nodes' updates is not a new local update). False if not held here.
+     */
+    public boolean addSynchronized(final int key, final int length, final float[] delta, final int offset)
+    {
+        return addAndGetState(key, length, delta, offset) != STATE_FREE;
+    }
+
+    /** Adds and returns the slot's state, or STATE_FREE if the key is not held here. */
+    private int addAndGetState(final int key, final int length, final float[] delta, final int offset)
+    {
         final long slot = lockHeld(key);
         if (slot == 0)
         {
-            return false;
+            return STATE_FREE;
         }
         final long version = UnsafeApi.getLong(slot + VERSION_OFFSET) - 1;
         final long values = slot + VALUES_OFFSET;
@@ -244,8 +277,9 @@ public final class ParameterStore implements AutoCloseable
             final long address = values + 4L * i;
             UnsafeApi.putFloat(address, UnsafeApi.getFloat(address) + delta[offset + i]);
         }
-        unlock(slot, version, key, UnsafeApi.getInt(slot + STATE_OFFSET), length);
-        return true;
+        final int state = UnsafeApi.getInt(slot + STATE_OFFSET);
+        unlock(slot, version, key, state, length);
+        return state;
     }
 
     /** Overwrites {@code key}'s value with {@code values[offset, offset + length)}. False if not held here. */
@@ -258,7 +292,12 @@ public final class ParameterStore implements AutoCloseable
         }
         final long version = UnsafeApi.getLong(slot + VERSION_OFFSET) - 1;
         UnsafeApi.copyMemory(values, FLOAT_ARRAY_BASE + 4L * offset, null, slot + VALUES_OFFSET, 4L * length);
-        unlock(slot, version, key, UnsafeApi.getInt(slot + STATE_OFFSET), length);
+        final int state = UnsafeApi.getInt(slot + STATE_OFFSET);
+        unlock(slot, version, key, state, length);
+        if (state == STATE_REPLICA)
+        {
+            replicaUpdates.updated(key);
+        }
         return true;
     }
 

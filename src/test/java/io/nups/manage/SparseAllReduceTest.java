@@ -34,6 +34,7 @@ import static io.nups.manage.SyncMessageDescriptor.HEADER_LENGTH;
 import static io.nups.manage.SyncMessageDescriptor.LAST_FLAG;
 import static io.nups.manage.SyncMessageDescriptor.ROUND_OFFSET;
 import static io.nups.manage.SyncMessageDescriptor.SENDER_OFFSET;
+import static io.nups.manage.SyncMessageDescriptor.SETUP_FLAG;
 import static io.nups.manage.SyncMessageDescriptor.STEP_OFFSET;
 import static io.nups.manage.SyncMessageDescriptor.STOP_FLAG;
 import static io.nups.manage.SyncMessageDescriptor.TYPE_OFFSET;
@@ -159,7 +160,10 @@ class SparseAllReduceTest
     void oneStopVoteStopsEveryNodeInThatRound(final int nodes, final int voter, final int stopRound)
     {
         final Workload workload = new Workload(LAYOUT, nodes, ROUNDS, 5000 + nodes, 40);
-        workload.votes[voter][stopRound] = true;
+        workload.votes[voter][stopRound] = STOP_FLAG;
+        // A setup vote of the last node in the round before travels on its own, ORed the same way.
+        final int setupRound = (stopRound + ROUNDS - 1) % ROUNDS;
+        workload.votes[nodes - 1][setupRound] |= SETUP_FLAG;
         try (Network network = new Network(nodes, LAYOUT, 256, 5 * nodes, WAIT))
         {
             final Outcome outcome = network.run(workload.contributions, workload.votes);
@@ -168,7 +172,8 @@ class SparseAllReduceTest
             {
                 for (int round = 0; round < ROUNDS; round++)
                 {
-                    assertEquals(round == stopRound, outcome.stops[node][round], "node " + node + " round " + round);
+                    final int expected = (round == stopRound ? STOP_FLAG : 0) | (round == setupRound ? SETUP_FLAG : 0);
+                    assertEquals(expected, outcome.votes[node][round], "node " + node + " round " + round);
                 }
             }
         }
@@ -185,9 +190,9 @@ class SparseAllReduceTest
         deliver(reducer, 1, frame(1, 0, 1, 1, LAST_FLAG | STOP_FLAG, 7));
         deliver(reducer, 1, frame(1, 1, 1, 0, LAST_FLAG));
         final SparseVector sum = new SparseVector(PAIRS);
-        assertTrue(reducer.reduce(0, SparseVectorTest.vector(PAIRS, 3, 5f, 7, 1f), false, sum));
+        assertEquals(STOP_FLAG, reducer.reduce(0, SparseVectorTest.vector(PAIRS, 3, 5f, 7, 1f), 0, sum));
         assertTrue(sum.contentEquals(SparseVectorTest.vector(PAIRS, 1, 1f, 3, 5f, 7, 8f)), sum.toString());
-        assertFalse(reducer.reduce(1, SparseVectorTest.vector(PAIRS, 4, 1f), false, sum));
+        assertEquals(0, reducer.reduce(1, SparseVectorTest.vector(PAIRS, 4, 1f), 0, sum));
         assertTrue(sum.contentEquals(SparseVectorTest.vector(PAIRS, 4, 1f)), sum.toString());
 
         // What node 0 sent, as the descriptor lays it out: one entry per frame, then an empty last frame.
@@ -222,7 +227,7 @@ class SparseAllReduceTest
         final SparseAllReduce reducer = new SparseAllReduce(1, 2, PAIRS, 1024, capture(sent), WAIT, () -> null);
         deliver(reducer, 0, frame(0, 0, 1, 0, LAST_FLAG));
         final SparseVector sum = SparseVectorTest.vector(PAIRS, 9, 9f);
-        assertFalse(reducer.reduce(0, new SparseVector(PAIRS), false, sum));
+        assertEquals(0, reducer.reduce(0, new SparseVector(PAIRS), 0, sum));
         assertEquals(0, sum.size(), "the sum is cleared");
         assertEquals(1, sent.size());
         assertEquals(HEADER_LENGTH, sent.get(0).length);
@@ -239,14 +244,14 @@ class SparseAllReduceTest
             SHORT_WAIT, () -> null);
         final long start = System.nanoTime();
         final IllegalStateException error = assertThrows(IllegalStateException.class,
-            () -> reducer.reduce(0, new SparseVector(LAYOUT), false, new SparseVector(LAYOUT)));
+            () -> reducer.reduce(0, new SparseVector(LAYOUT), 0, new SparseVector(LAYOUT)));
         final long waited = System.nanoTime() - start;
         assertEquals("node " + rank + " waited 200 ms for replica-sync round 0 step " + step + " data from node " +
             peer,
             error.getMessage());
         assertTrue(waited >= SHORT_WAIT && waited < TimeUnit.SECONDS.toNanos(3), waited + " ns");
         final IllegalStateException again = assertThrows(IllegalStateException.class,
-            () -> reducer.reduce(0, new SparseVector(LAYOUT), false, new SparseVector(LAYOUT)));
+            () -> reducer.reduce(0, new SparseVector(LAYOUT), 0, new SparseVector(LAYOUT)));
         assertEquals(error.getMessage(), again.getMessage(), "a broken round is not retried");
     }
 
@@ -265,7 +270,7 @@ class SparseAllReduceTest
         failer.start();
         final long start = System.nanoTime();
         final IllegalStateException error = assertThrows(IllegalStateException.class,
-            () -> reducer.reduce(0, new SparseVector(LAYOUT), false, new SparseVector(LAYOUT)));
+            () -> reducer.reduce(0, new SparseVector(LAYOUT), 0, new SparseVector(LAYOUT)));
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2));
         assertEquals("replica sync of node 0 stopped: lost node 1: connection reset", error.getMessage());
         failer.join();
@@ -278,7 +283,7 @@ class SparseAllReduceTest
         final SparseAllReduce reducer = new SparseAllReduce(0, 2, LAYOUT, 1024, capture(sent), WAIT,
             () -> "lost node 1: gone");
         final IllegalStateException error = assertThrows(IllegalStateException.class,
-            () -> reducer.reduce(0, SparseVectorTest.vector(LAYOUT, 1, 1f), false, new SparseVector(LAYOUT)));
+            () -> reducer.reduce(0, SparseVectorTest.vector(LAYOUT, 1, 1f), 0, new SparseVector(LAYOUT)));
         assertEquals("replica sync of node 0 stopped: lost node 1: gone", error.getMessage());
         assertEquals(0, sent.size());
     }
@@ -291,7 +296,7 @@ class SparseAllReduceTest
             bad("too short", 1, "its 10 bytes are shorter than the 24-byte header", new byte[10]),
             bad("not SYNC", 1, "its type is PUSH_REQUEST, not SYNC",
                 with(valid, b -> b.putByte(TYPE_OFFSET, PsMessageDescriptor.PUSH_REQUEST))),
-            bad("unknown flags", 1, "it has unknown flags 0x6", with(valid, b -> b.putByte(FLAGS_OFFSET, (byte)6))),
+            bad("unknown flags", 1, "it has unknown flags 0xa", with(valid, b -> b.putByte(FLAGS_OFFSET, (byte)10))),
             bad("sender in the header", 1, "its header names node 2 as the sender", frame(2, 0, 1, 0, LAST_FLAG)),
             bad("wrong sender for the step", 2, "node 2 does not send to node 0 in step 1 (of 4 nodes)",
                 frame(2, 0, 1, 0, LAST_FLAG)),
@@ -341,7 +346,7 @@ class SparseAllReduceTest
         }
         final long start = System.nanoTime();
         final IllegalStateException error = assertThrows(IllegalStateException.class,
-            () -> reducer.reduce(0, new SparseVector(PAIRS), false, new SparseVector(PAIRS)));
+            () -> reducer.reduce(0, new SparseVector(PAIRS), 0, new SparseVector(PAIRS)));
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(1), "prompt");
         assertTrue(error.getMessage().startsWith("replica sync of node 0 stopped: node " + from +
             " sent a bad SYNC frame"), error.getMessage());
@@ -356,7 +361,7 @@ class SparseAllReduceTest
         final SparseAllReduce reducer = new SparseAllReduce(0, 2, PAIRS, 1024, (d, b, o, l) -> { }, WAIT, () -> null);
         deliver(reducer, 1, frame(1, 4, 1, 0, LAST_FLAG, 60));
         final IllegalStateException error = assertThrows(IllegalStateException.class,
-            () -> reducer.reduce(0, new SparseVector(PAIRS), false, new SparseVector(PAIRS)));
+            () -> reducer.reduce(0, new SparseVector(PAIRS), 0, new SparseVector(PAIRS)));
         assertEquals("replica sync of node 0 stopped: node 1 sent a bad SYNC frame (round 4, step 1, fragment 0): " +
             "key 60 is out of range [0, 50)", error.getMessage());
     }
@@ -367,11 +372,11 @@ class SparseAllReduceTest
         final SparseAllReduce reducer = new SparseAllReduce(0, 2, PAIRS, 1024, (d, b, o, l) -> { }, WAIT, () -> null);
         deliver(reducer, 1, frame(1, 0, 1, 0, LAST_FLAG, 3));
         final SparseVector sum = new SparseVector(PAIRS);
-        reducer.reduce(0, new SparseVector(PAIRS), false, sum);
+        reducer.reduce(0, new SparseVector(PAIRS), 0, sum);
         assertEquals(3, sum.key(0));
         deliver(reducer, 1, frame(1, 0, 1, 0, LAST_FLAG, 3));
         final IllegalStateException error = assertThrows(IllegalStateException.class,
-            () -> reducer.reduce(1, new SparseVector(PAIRS), false, sum));
+            () -> reducer.reduce(1, new SparseVector(PAIRS), 0, sum));
         assertTrue(error.getMessage().endsWith("node 1 sent a bad SYNC frame (round 0, step 1, fragment 0): " +
             "round 0 is older than the current round 1"), error.getMessage());
     }
@@ -382,7 +387,7 @@ class SparseAllReduceTest
         final SparseAllReduce reducer = new SparseAllReduce(0, 2, PAIRS, 1024, (d, b, o, l) -> { }, WAIT, () -> null);
         deliver(reducer, 1, frame(1, 1, 1, 0, LAST_FLAG, 3));
         final IllegalStateException error = assertThrows(IllegalStateException.class,
-            () -> reducer.reduce(0, new SparseVector(PAIRS), false, new SparseVector(PAIRS)));
+            () -> reducer.reduce(0, new SparseVector(PAIRS), 0, new SparseVector(PAIRS)));
         assertEquals("replica sync of node 0 stopped: node 1 sent round 1 step 1 data while node 0 waited for " +
             "round 0 step 1 data", error.getMessage());
     }
@@ -394,7 +399,7 @@ class SparseAllReduceTest
         final List<byte[]> sent = new ArrayList<>();
         final SparseAllReduce reducer = new SparseAllReduce(0, 2, layout, 256, capture(sent), WAIT, () -> null);
         final IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
-            () -> reducer.reduce(0, SparseVectorTest.vector(layout, 1, 1f, 9, 1f), false, new SparseVector(layout)));
+            () -> reducer.reduce(0, SparseVectorTest.vector(layout, 1, 1f, 9, 1f), 0, new SparseVector(layout)));
         assertEquals("key 9 has 100 values: its SYNC entry of 404 bytes plus the 24-byte header does not fit a " +
             "message of at most 256 bytes: raise the transport's frame limit", error.getMessage());
         assertEquals(0, sent.size());
@@ -406,11 +411,11 @@ class SparseAllReduceTest
         final SparseAllReduce reducer = new SparseAllReduce(0, 1, PAIRS, 1024, (d, b, o, l) -> { }, WAIT, () -> null);
         final SparseVector own = new SparseVector(PAIRS);
         final IllegalArgumentException order = assertThrows(IllegalArgumentException.class,
-            () -> reducer.reduce(1, own, false, new SparseVector(PAIRS)));
+            () -> reducer.reduce(1, own, 0, new SparseVector(PAIRS)));
         assertEquals("replica-sync round 1 out of order: node 0 runs round 0 next", order.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> reducer.reduce(0, own, false, own), "sum into own");
-        assertFalse(reducer.reduce(0, own, false, new SparseVector(PAIRS)), "a refused call does not count");
-        assertThrows(IllegalArgumentException.class, () -> reducer.reduce(0, own, false, new SparseVector(PAIRS)));
+        assertThrows(IllegalArgumentException.class, () -> reducer.reduce(0, own, 0, own), "sum into own");
+        assertEquals(0, reducer.reduce(0, own, 0, new SparseVector(PAIRS)), "a refused call does not count");
+        assertThrows(IllegalArgumentException.class, () -> reducer.reduce(0, own, 0, new SparseVector(PAIRS)));
 
         final SparseAllReduce.Sender none = (d, b, o, l) -> { };
         final Supplier<String> healthy = () -> null;
@@ -488,14 +493,14 @@ class SparseAllReduceTest
     private static final class Workload
     {
         final SparseVector[][] contributions;
-        final boolean[][] votes;
+        final int[][] votes;
         final SparseVector[] expected;
 
         Workload(final KeyLayout layout, final int nodes, final int rounds, final long seed, final int maxKeys)
         {
             final Random random = new Random(seed);
             contributions = new SparseVector[nodes][rounds];
-            votes = new boolean[nodes][rounds];
+            votes = new int[nodes][rounds];
             expected = new SparseVector[rounds];
             for (int round = 0; round < rounds; round++)
             {
@@ -544,12 +549,12 @@ class SparseAllReduceTest
     private static final class Outcome
     {
         final SparseVector[][] sums;
-        final boolean[][] stops;
+        final int[][] votes;
 
         Outcome(final int nodes, final int rounds)
         {
             sums = new SparseVector[nodes][rounds];
-            stops = new boolean[nodes][rounds];
+            votes = new int[nodes][rounds];
         }
 
         void assertSums(final Workload workload)
@@ -622,7 +627,7 @@ class SparseAllReduceTest
         }
 
         /** Runs {@code reduce} for every round on one thread per node. */
-        Outcome run(final SparseVector[][] contributions, final boolean[][] votes)
+        Outcome run(final SparseVector[][] contributions, final int[][] votes)
         {
             final int nodes = reducers.length;
             final int rounds = contributions[0].length;
@@ -639,7 +644,7 @@ class SparseAllReduceTest
                         for (int round = 0; round < rounds; round++)
                         {
                             final SparseVector sum = new SparseVector(layout);
-                            outcome.stops[rank][round] =
+                            outcome.votes[rank][round] =
                                 reducers[rank].reduce(round, contributions[rank][round], votes[rank][round], sum);
                             outcome.sums[rank][round] = sum;
                         }
