@@ -77,6 +77,7 @@ public final class ParameterManager implements AutoCloseable
     private final Transport transport;
     private final OperationTable[] tables;
     private final long timeoutNanos;
+    private final int settingsFingerprint;
     private final KeyLocks locks = new KeyLocks();
     private final Transfers transfers = new Transfers();
     private final ClusterBarrier barrier;
@@ -99,10 +100,11 @@ public final class ParameterManager implements AutoCloseable
      * @param tables         one operation table per worker of this node, indexed by worker
      * @param oneSidedPulls  pull keys of known location by one-sided reads of their slots
      * @param locationCaches workers send requests to the node last seen owning a key
+     * @param settingsFingerprint digest of the settings every node must share; a peer with another one is refused
      */
     public ParameterManager(final ParameterStore store, final HomeDirectory directory, final Transport transport,
         final OperationTable[] tables, final boolean relocation, final boolean oneSidedPulls,
-        final boolean locationCaches, final long timeoutNanos)
+        final boolean locationCaches, final long timeoutNanos, final int settingsFingerprint)
     {
         this.rank = transport.rank();
         this.nodes = transport.nodes();
@@ -113,8 +115,9 @@ public final class ParameterManager implements AutoCloseable
         this.transport = transport;
         this.tables = tables;
         this.timeoutNanos = timeoutNanos;
+        this.settingsFingerprint = settingsFingerprint;
         this.barrier = new ClusterBarrier(nodes);
-        this.regions = new RegionExchange(transport);
+        this.regions = new RegionExchange(transport, settingsFingerprint);
         this.locations = oneSidedPulls && nodes > 1 ? new SlotLocations(layout.numKeys()) : null;
         this.cache = locationCaches && nodes > 1 ? new LocationCache(layout.numKeys()) : null;
         this.control = newBatch();
@@ -179,7 +182,7 @@ public final class ParameterManager implements AutoCloseable
             {
                 continue;
             }
-            control.begin(node, REGIONS, rank, -1, own.size());
+            control.begin(node, REGIONS, rank, settingsFingerprint, own.size());
             if (own.isEmpty())
             {
                 control.sendCount(0);
@@ -678,7 +681,7 @@ public final class ParameterManager implements AutoCloseable
                     }
                 }
                 case BARRIER_RELEASE -> barrier.release(handle);
-                case REGIONS -> onRegions(originNode, (int)handle, count);
+                case REGIONS -> onRegions(originNode, originWorker, (int)handle, count);
                 default -> throw new IllegalArgumentException("unknown message type " + type);
             }
         }
@@ -811,7 +814,7 @@ public final class ParameterManager implements AutoCloseable
             }
         }
 
-        private void onRegions(final int sender, final int total, final int count)
+        private void onRegions(final int sender, final int fingerprint, final int total, final int count)
         {
             final List<RegionDescriptor> announced = new ArrayList<>(count);
             int at = HEADER_LENGTH;
@@ -826,7 +829,7 @@ public final class ParameterManager implements AutoCloseable
                     message.getInt(at + REGION_REMOTE_KEY_OFFSET)));
                 at += REGION_ENTRY_LENGTH;
             }
-            regions.onRegions(sender, announced, total);
+            regions.onRegions(sender, fingerprint, announced, total);
         }
 
         private void onLocalize(final int requester, final int worker, final long handle, final int count)

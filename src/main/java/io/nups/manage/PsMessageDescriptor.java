@@ -40,7 +40,8 @@ package io.nups.manage;
  * The region is the sender's slab id, or {@link #NO_REGION} if the value was not read from a slot (a
  * pull queued on a transfer is answered from the arriving value); the slot offset is bytes into that slab.
  *
- * <p>REGIONS (count = number of regions, origin = sender) carries the sender's registered slabs, each entry:
+ * <p>REGIONS (count = number of regions, origin = sender, origin worker = the sender's settings fingerprint, which
+ * must equal the receiver's) carries the sender's registered slabs, each entry:
  * <pre>
  *  | region id (int) | length (int) | base address (long) | remote key (int) | reserved (int) |
  *     0                 4              8                     16                 20            24

@@ -15,28 +15,39 @@ final class RegionExchange
 {
     private final int rank;
     private final Transport transport;
+    private final int fingerprint;
     private final int[] received;
     private final int[] expected;
     private int missingPeers;
     private String failure;
 
-    RegionExchange(final Transport transport)
+    /** @param fingerprint of the settings every node must share (key space, mode, replicated keys, ...) */
+    RegionExchange(final Transport transport, final int fingerprint)
     {
         this.rank = transport.rank();
         this.transport = transport;
+        this.fingerprint = fingerprint;
         this.received = new int[transport.nodes()];
         this.expected = new int[transport.nodes()];
         java.util.Arrays.fill(expected, -1);
         this.missingPeers = transport.nodes() - 1;
     }
 
-    /** Server thread: {@code regions} of {@code peer}, which has {@code total} in all. */
-    synchronized void onRegions(final int peer, final List<RegionDescriptor> regions, final int total)
+    /** Server thread: {@code regions} of {@code peer}, which has {@code total} in all and these settings. */
+    synchronized void onRegions(final int peer, final int peerFingerprint, final List<RegionDescriptor> regions,
+        final int total)
     {
         if (peer < 0 || peer >= received.length || peer == rank)
         {
             throw new IllegalArgumentException("REGIONS message names node " + peer + ", which is not a peer of node " +
                 rank);
+        }
+        if (peerFingerprint != fingerprint)
+        {
+            throw new IllegalArgumentException("node " + peer + " was started with other settings than node " + rank +
+                " (fingerprint " + Integer.toHexString(peerFingerprint) + " vs " + Integer.toHexString(fingerprint) +
+                "): every node needs the same key space and value lengths, mode, key permutation, replicated keys " +
+                "and replica averaging and clipping");
         }
         if (expected[peer] >= 0 && expected[peer] != total || received[peer] + regions.size() > total)
         {

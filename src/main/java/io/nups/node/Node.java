@@ -94,7 +94,8 @@ public final class Node implements AutoCloseable
             if (transport != null)
             {
                 startedManager = new ParameterManager(store, directory, transport, tables, settings.relocation(),
-                    settings.oneSidedPulls(), settings.locationCaches(), settings.waitTimeout().toNanos());
+                    settings.oneSidedPulls(), settings.locationCaches(), settings.waitTimeout().toNanos(),
+                    settings.clusterFingerprint());
                 startedManager.start();
                 final OpRecorder syncRecorder = new OpRecorder(1);
                 report.register(syncRecorder);
@@ -158,6 +159,17 @@ public final class Node implements AutoCloseable
                 (settings.relocation() ? "relocation" : "classic") + " mode" +
                 (settings.oneSidedPulls() ? ", one-sided pulls" : "") +
                 (settings.locationCaches() ? ", location caches" : ""));
+        if (settings.replication().keys().size() > 0)
+        {
+            final var replication = settings.replication();
+            LOG.info("node {}: {}; {}", rank, replication.keys().describe(null), replication.syncs() && nodes > 1 ?
+                (replication.pauseMillis() > 0 ? "a sync round every " + replication.pauseMillis() + " ms of pause" :
+                replication.syncsPerSecond() > 0 ? replication.syncsPerSecond() + " sync rounds per second" :
+                "sync rounds back-to-back") + ", threshold " + replication.threshold() +
+                (replication.average() ? ", averaged" : "") +
+                (replication.clip() > 0 ? ", clipped at " + replication.clip() + "x the mean norm" : "") :
+                "no synchronization (" + (nodes == 1 ? "one node" : "threshold infinity") + ")");
+        }
     }
 
     private String profilePrefix()

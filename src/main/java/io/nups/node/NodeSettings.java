@@ -92,6 +92,27 @@ public record NodeSettings(
         }
     }
 
+    /**
+     * Digest of what every node of a cluster must agree on: key space and value lengths, mode, key permutation,
+     * replicated keys, replica averaging and clipping. Nodes compare it at start and refuse a peer that differs.
+     */
+    public int clusterFingerprint()
+    {
+        int hash = layout.numKeys();
+        for (final var lengths : layout.keysPerLength().entrySet())
+        {
+            hash = 31 * hash + lengths.getKey();
+            hash = 31 * hash + Long.hashCode(lengths.getValue());
+        }
+        hash = 31 * hash + layout.toString().hashCode();
+        hash = 31 * hash + Boolean.hashCode(relocation);
+        hash = 31 * hash + java.util.Objects.hashCode(keyPermutationSeed);
+        hash = 31 * hash + replication.keys().hashCode();
+        hash = 31 * hash + Boolean.hashCode(replication.average());
+        hash = 31 * hash + Double.hashCode(replication.clip());
+        return hash;
+    }
+
     public NodeSettings withOneSidedPulls(final boolean on)
     {
         return new NodeSettings(layout, threads, store, latencySampleEvery, waitTimeout, profileDirectory,

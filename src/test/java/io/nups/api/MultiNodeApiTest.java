@@ -2,6 +2,8 @@ package io.nups.api;
 
 import io.nups.cluster.ClusterConfig;
 import io.nups.cluster.ClusterException;
+import io.nups.manage.HotKeys;
+import io.nups.manage.ReplicationOptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -49,6 +51,47 @@ class MultiNodeApiTest
             .clusterFromEnvironment(Map.of("NUPS_RANK", "" + rank, "NUPS_NODES", "2",
                 "NUPS_COORDINATOR", "127.0.0.1:" + port))
             .transport(Nups.Transport.AUTO).mode(Nups.Mode.CLASSIC));
+    }
+
+    @Test
+    void threeNodesOverShmWithHotKeysReplicatedSumEveryPush() throws Exception
+    {
+        final int port = freePort();
+        runCluster(3, rank -> Nups.builder().keys(KEYS, LENGTH).threads(2)
+            .cluster(ClusterConfig.explicit(rank, 3, "127.0.0.1:" + port, ClusterConfig.ANY_PORT))
+            .transport(Nups.Transport.SHM).mode(Nups.Mode.RELOCATION)
+            .replication(ReplicationOptions.of(HotKeys.of(KEYS, 0, 1, 2, 3, 5, 8, 13, 21)).withSyncsPerSecond(100)));
+    }
+
+    @Test
+    void nodesStartedWithDifferentReplicatedKeysRefuseEachOther() throws Exception
+    {
+        final int port = freePort();
+        final ExecutorService pool = Executors.newFixedThreadPool(2);
+        try
+        {
+            final List<Future<?>> starts = new ArrayList<>();
+            for (int r = 0; r < 2; r++)
+            {
+                final int rank = r;
+                starts.add(pool.submit(() -> Nups.builder().keys(KEYS, LENGTH)
+                    .cluster(ClusterConfig.explicit(rank, 2, "127.0.0.1:" + port, ClusterConfig.ANY_PORT))
+                    .transport(Nups.Transport.TCP).replicate(HotKeys.of(KEYS, rank)).waitTimeout(Duration.ofSeconds(20))
+                    .start().close()));
+            }
+            for (final Future<?> start : starts)
+            {
+                final java.util.concurrent.ExecutionException ex =
+                    assertThrows(java.util.concurrent.ExecutionException.class, () -> start.get(60, TimeUnit.SECONDS));
+                assertTrue(String.valueOf(ex.getCause().getMessage()).contains("was started with other settings"),
+                    String.valueOf(ex.getCause()));
+            }
+        }
+        finally
+        {
+            pool.shutdownNow();
+            assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
+        }
     }
 
     @Test
@@ -150,6 +193,7 @@ class MultiNodeApiTest
             }
             final Worker w = ps.worker(0);
             final float[] out = new float[KEYS * LENGTH];
+            ps.waitReplicaSync(); // replicated keys: every node's pushes reach this node's replicas
             w.waitFor(w.pull(keys, out));
             ps.barrier(); // no node closes before every node has read
             return out;

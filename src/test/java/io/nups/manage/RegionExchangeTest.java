@@ -27,10 +27,10 @@ class RegionExchangeTest
     void waitsForEveryPeerAndAddsTheirRegions()
     {
         final RecordingTransport transport = new RecordingTransport(0, 3);
-        final RegionExchange exchange = new RegionExchange(transport);
-        exchange.onRegions(1, List.of(region(1, 0), region(1, 1)), 3);
-        exchange.onRegions(2, List.of(region(2, 0)), 1);
-        exchange.onRegions(1, List.of(region(1, 2)), 3);
+        final RegionExchange exchange = new RegionExchange(transport, 7);
+        exchange.onRegions(1, 7, List.of(region(1, 0), region(1, 1)), 3);
+        exchange.onRegions(2, 7, List.of(region(2, 0)), 1);
+        exchange.onRegions(1, 7, List.of(region(1, 2)), 3);
         exchange.await(SHORT_WAIT);
         assertEquals(4, transport.added.size());
     }
@@ -38,9 +38,9 @@ class RegionExchangeTest
     @Test
     void aSilentPeerIsNamedWhenTheWaitEnds()
     {
-        final RegionExchange exchange = new RegionExchange(new RecordingTransport(0, 4));
-        exchange.onRegions(1, List.of(region(1, 0)), 1);
-        exchange.onRegions(3, List.of(region(3, 0)), 2); // half of node 3's regions
+        final RegionExchange exchange = new RegionExchange(new RecordingTransport(0, 4), 7);
+        exchange.onRegions(1, 7, List.of(region(1, 0)), 1);
+        exchange.onRegions(3, 7, List.of(region(3, 0)), 2); // half of node 3's regions
         final IllegalStateException error = assertThrows(IllegalStateException.class, () -> exchange.await(SHORT_WAIT));
         assertTrue(error.getMessage().contains("node 2, node 3"), error.getMessage());
         assertFalse(error.getMessage().contains("node 1,"), error.getMessage());
@@ -49,18 +49,27 @@ class RegionExchangeTest
     @Test
     void badAnnouncementsAreRefused()
     {
-        final RegionExchange exchange = new RegionExchange(new RecordingTransport(0, 3));
-        assertThrows(IllegalArgumentException.class, () -> exchange.onRegions(0, List.of(), 0), "from itself");
-        assertThrows(IllegalArgumentException.class, () -> exchange.onRegions(1, List.of(region(2, 0)), 1),
+        final RegionExchange exchange = new RegionExchange(new RecordingTransport(0, 3), 7);
+        assertThrows(IllegalArgumentException.class, () -> exchange.onRegions(0, 7, List.of(), 0), "from itself");
+        assertThrows(IllegalArgumentException.class, () -> exchange.onRegions(1, 7, List.of(region(2, 0)), 1),
             "another node's region");
         assertThrows(IllegalArgumentException.class,
-            () -> exchange.onRegions(2, List.of(region(2, 0), region(2, 1)), 1), "more than announced");
+            () -> exchange.onRegions(2, 7, List.of(region(2, 0), region(2, 1)), 1), "more than announced");
+    }
+
+    @Test
+    void aPeerStartedWithOtherSettingsIsRefusedByName()
+    {
+        final RegionExchange exchange = new RegionExchange(new RecordingTransport(0, 3), 7);
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> exchange.onRegions(2, 8, List.of(region(2, 0)), 1));
+        assertTrue(ex.getMessage().startsWith("node 2 was started with other settings than node 0"), ex.getMessage());
     }
 
     @Test
     void aFailureEndsTheWait()
     {
-        final RegionExchange exchange = new RegionExchange(new RecordingTransport(1, 2));
+        final RegionExchange exchange = new RegionExchange(new RecordingTransport(1, 2), 7);
         exchange.fail("lost node 0: gone");
         final IllegalStateException error = assertThrows(IllegalStateException.class,
             () -> exchange.await(TimeUnit.SECONDS.toNanos(30)));
