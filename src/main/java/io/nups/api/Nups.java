@@ -2,7 +2,10 @@ package io.nups.api;
 
 import io.nups.cluster.ClusterConfig;
 import io.nups.manage.HotKeys;
+import io.nups.manage.ReplicationCostRule;
 import io.nups.manage.ReplicationOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.nups.node.ClusterStart;
 import io.nups.node.NodeSettings;
 import io.nups.node.TransportChoice;
@@ -72,6 +75,8 @@ import java.util.Map;
  */
 public final class Nups
 {
+    private static final Logger LOG = LoggerFactory.getLogger(Nups.class);
+
     private Nups()
     {
     }
@@ -121,6 +126,8 @@ public final class Nups
         private boolean oneSidedPulls = true;
         private boolean locationCaches;
         private ReplicationOptions replication;
+        private long[] accessCounts;
+        private Duration accessWindow;
 
         private Builder()
         {
@@ -308,6 +315,22 @@ public final class Nups
             return this;
         }
 
+        /**
+         * Choose the replicated keys by NuPS's trade-off ({@link io.nups.manage.ReplicationCostRule}): replicate a key
+         * when its expected remote-access traffic exceeds what keeping it in sync costs at the configured sync rate
+         * and node count. {@code countsByKey[k]} is how often key k was accessed cluster-wide over {@code window}
+         * (e.g. counted over a sample of the training data, or a short warm-up with
+         * {@link io.nups.manage.AccessCounts}); every node must pass the same counts. The choice and the share of
+         * accesses it covers are logged. Sync options come from {@link #replication} if given (its keys are then
+         * replaced), else NuPS's defaults.
+         */
+        public Builder replicateByAccessCounts(final long[] countsByKey, final Duration window)
+        {
+            this.accessCounts = countsByKey;
+            this.accessWindow = window;
+            return this;
+        }
+
         /** Bound on joining the cluster and connecting to every peer (default 60 s). */
         public Builder startupTimeout(final Duration timeout)
         {
@@ -334,11 +357,37 @@ public final class Nups
             {
                 throw new IllegalArgumentException("start-up timeout must be positive, got " + startupTimeout);
             }
+            final ReplicationOptions replicated = chooseReplicas(layout);
             final NodeSettings settings = new NodeSettings(layout, threads, store, latencySampleEvery, waitTimeout,
                 profileDirectory, profileInterval, mode == Mode.RELOCATION, keyPermutationSeed)
-                .withOneSidedPulls(oneSidedPulls).withLocationCaches(locationCaches).withReplication(replication);
+                .withOneSidedPulls(oneSidedPulls).withLocationCaches(locationCaches).withReplication(replicated);
             return new ParameterServer(ClusterStart.start(cluster, TransportChoice.valueOf(transport.name()),
                 settings, startupTimeout));
+        }
+
+        private ReplicationOptions chooseReplicas(final KeyLayout layout)
+        {
+            if (accessCounts == null)
+            {
+                return replication;
+            }
+            if (accessCounts.length != layout.numKeys())
+            {
+                throw new IllegalArgumentException("access counts are for " + accessCounts.length + " keys, but the " +
+                    "key space has " + layout.numKeys());
+            }
+            if (accessWindow == null || accessWindow.isNegative() || accessWindow.isZero())
+            {
+                throw new IllegalArgumentException("the window of the access counts must be positive, got " +
+                    accessWindow);
+            }
+            final ReplicationOptions sync = replication != null ? replication :
+                ReplicationOptions.none(layout.numKeys());
+            final ReplicationCostRule rule = new ReplicationCostRule(cluster.nodes(), sync.syncsPerSecond());
+            final HotKeys chosen = rule.choose(accessCounts, accessWindow.toNanos() / 1e9, layout);
+            LOG.info("replica choice by cost: {}; {}", chosen.describe(accessCounts), rule.explain());
+            return new ReplicationOptions(chosen, sync.syncsPerSecond(), sync.pauseMillis(), sync.threshold(),
+                sync.average(), sync.clip());
         }
     }
 }

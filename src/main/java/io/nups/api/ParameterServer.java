@@ -1,5 +1,6 @@
 package io.nups.api;
 
+import io.nups.manage.HotKeys;
 import io.nups.node.Node;
 
 /**
@@ -99,6 +100,12 @@ public final class ParameterServer implements AutoCloseable
     public void waitReplicaSync()
     {
         node.waitReplicaSync();
+    }
+
+    /** The keys replicated on every node (empty if none). */
+    public HotKeys replicatedKeys()
+    {
+        return node.settings().replication().keys();
     }
 
     /** Replica synchronization statistics (rounds, rate, keys and bytes per round), or null without it. */

@@ -64,6 +64,48 @@ class MultiNodeApiTest
     }
 
     @Test
+    void hotKeysChosenByCostAreReplicatedOnEveryNode() throws Exception
+    {
+        // Keys 0-2 are accessed 100,000 times a second cluster-wide: far above break-even at 25 rounds/s on
+        // 2 nodes; the rest once.
+        final long[] counts = new long[KEYS];
+        Arrays.fill(counts, 1);
+        counts[0] = counts[1] = counts[2] = 1_000_000;
+        final int port = freePort();
+        final ExecutorService pool = Executors.newFixedThreadPool(2);
+        try
+        {
+            final List<Future<HotKeys>> chosen = new ArrayList<>();
+            for (int r = 0; r < 2; r++)
+            {
+                final int rank = r;
+                chosen.add(pool.submit(() ->
+                {
+                    try (ParameterServer ps = Nups.builder().keys(KEYS, LENGTH)
+                        .cluster(ClusterConfig.explicit(rank, 2, "127.0.0.1:" + port, ClusterConfig.ANY_PORT))
+                        .transport(Nups.Transport.TCP).replicateByAccessCounts(counts, Duration.ofSeconds(10))
+                        .start())
+                    {
+                        final float[] out = new float[LENGTH];
+                        assertTrue(ps.worker(0).pullIfLocal(0, out) && ps.worker(0).pullIfLocal(2, out),
+                            "replicated keys are local on node " + rank);
+                        return ps.replicatedKeys();
+                    }
+                }));
+            }
+            for (final Future<HotKeys> keys : chosen)
+            {
+                assertEquals(HotKeys.of(KEYS, 0, 1, 2), keys.get(60, TimeUnit.SECONDS));
+            }
+        }
+        finally
+        {
+            pool.shutdownNow();
+            assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
     void nodesStartedWithDifferentReplicatedKeysRefuseEachOther() throws Exception
     {
         final int port = freePort();
