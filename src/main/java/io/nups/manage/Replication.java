@@ -33,7 +33,7 @@ public final class Replication implements AutoCloseable
     private final SparseAllReduce allReduce;
     private final ReplicaSync sync;
     private final AgentRunner runner;
-    private boolean started;
+    private volatile boolean started;
 
     public Replication(final ParameterStore store, final ReplicationOptions options, final ParameterManager manager,
         final Transport transport, final OpRecorder recorder, final long timeoutNanos)
@@ -153,9 +153,9 @@ public final class Replication implements AutoCloseable
     }
 
     @Override
-    public void close()
+    public synchronized void close()
     {
-        if (runner != null)
+        if (runner != null && started)
         {
             runner.close(1000, thread -> LOG.warn("{} did not stop in time", thread.getName()));
         }
