@@ -279,12 +279,14 @@ public final class ShmTransport implements Transport
                 final UnsafeBuffer view = new UnsafeBuffer(mapping);
                 if (view.getIntVolatile(MAGIC_OFFSET) == MAGIC && view.getIntVolatile(STATE_OFFSET) == STATE_READY)
                 {
-                    if (view.getInt(NODES_OFFSET) != nodes || view.getInt(VERSION_OFFSET) != PROTOCOL_VERSION)
+                    final int peerNodes = view.getInt(NODES_OFFSET);
+                    final int peerVersion = view.getInt(VERSION_OFFSET);
+                    if (peerNodes != nodes || peerVersion != PROTOCOL_VERSION)
                     {
-                        IoUtil.unmap(mapping);
+                        IoUtil.unmap(mapping); // read nothing from the view after this: it would fault
                         throw new TransportException("node " + rank + ": node " + peer + " in " + runDirectory +
-                            " runs protocol " + view.getInt(VERSION_OFFSET) + " with " + view.getInt(NODES_OFFSET) +
-                            " nodes; this node runs protocol " + PROTOCOL_VERSION + " with " + nodes);
+                            " runs protocol " + peerVersion + " with " + peerNodes + " nodes; this node runs protocol " +
+                            PROTOCOL_VERSION + " with " + nodes);
                     }
                     peerControlMappings[peer] = mapping;
                     peerControls[peer] = view;

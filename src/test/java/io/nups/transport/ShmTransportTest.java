@@ -103,6 +103,22 @@ class ShmTransportTest extends TransportConformanceTest
     }
 
     @Test
+    void peerOfAnotherProtocolVersionIsRefused() throws Exception
+    {
+        try (ShmTransport fakePeer = new ShmTransport(1, 2, runDirectory, SMALL);
+            ShmTransport t = new ShmTransport(0, 2, runDirectory, SMALL))
+        {
+            writeControl("r1.ctl", ProcessHandle.current().pid(), ShmControlDescriptor.STATE_READY,
+                ShmControlDescriptor.PROTOCOL_VERSION - 1);
+            t.messageHandler((from, b, o, l) -> { });
+            t.failureHandler((peer, reason) -> { });
+            final TransportException ex = assertThrows(TransportException.class, t::start);
+            assertTrue(ex.getMessage().contains("node 1 in " + runDirectory + " runs protocol " +
+                (ShmControlDescriptor.PROTOCOL_VERSION - 1)), ex.getMessage());
+        }
+    }
+
+    @Test
     void slabsMustBeTheMappedFilesPeersExpect()
     {
         try (ShmTransport t = new ShmTransport(0, 1, runDirectory, SMALL); Slab anonymous = Slab.allocate(0, 4096))
@@ -114,13 +130,21 @@ class ShmTransportTest extends TransportConformanceTest
 
     private void writeControl(final String name, final long pid, final int state) throws Exception
     {
+        writeControl(name, pid, state, ShmControlDescriptor.PROTOCOL_VERSION);
+    }
+
+    private void writeControl(final String name, final long pid, final int state, final int version) throws Exception
+    {
         Files.createDirectories(runDirectory);
-        final MappedByteBuffer mapping = IoUtil.mapNewFile(runDirectory.resolve(name).toFile(), ShmControlDescriptor.LENGTH);
+        final Path path = runDirectory.resolve(name);
+        // a fake peer's own control file is rewritten in place, as a peer that later died would leave it
+        final MappedByteBuffer mapping = Files.exists(path) ? IoUtil.mapExistingFile(path.toFile(), name) :
+            IoUtil.mapNewFile(path.toFile(), ShmControlDescriptor.LENGTH);
         try
         {
             final UnsafeBuffer view = new UnsafeBuffer(mapping);
             view.putInt(ShmControlDescriptor.MAGIC_OFFSET, ShmControlDescriptor.MAGIC);
-            view.putInt(ShmControlDescriptor.VERSION_OFFSET, ShmControlDescriptor.PROTOCOL_VERSION);
+            view.putInt(ShmControlDescriptor.VERSION_OFFSET, version);
             view.putLong(ShmControlDescriptor.PID_OFFSET, pid);
             view.putLong(ShmControlDescriptor.HEARTBEAT_OFFSET, System.currentTimeMillis());
             view.putInt(ShmControlDescriptor.STATE_OFFSET, state);
