@@ -170,6 +170,24 @@ class ShmDoorbellTest
         }
     }
 
+    @Test
+    void ringingAPeerThatIsGoneDoesNotFailTheSender()
+    {
+        final UnsafeBuffer control = new UnsafeBuffer(ByteBuffer.allocateDirect(ShmControlDescriptor.LENGTH));
+        final Path path = runDirectory.resolve("r1.bell");
+        final ShmBell bell = ShmBell.bind(path, 1, control, newRing());
+        try (ShmBellRinger ringer = ShmBellRinger.connect(0, 1, path, control))
+        {
+            bell.close(); // the peer's process ends: its end of the connection closes
+            for (int i = 0; i < 3; i++)
+            {
+                control.putIntVolatile(ShmControlDescriptor.SLEEPING_OFFSET, ShmControlDescriptor.SLEEPING);
+                ringer.ring();
+                assertFalse(bell.sleeping(), "the ring did not claim the sleep");
+            }
+        }
+    }
+
     private void start(final int n)
     {
         for (int i = 0; i < n; i++)
