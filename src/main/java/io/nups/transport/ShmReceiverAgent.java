@@ -2,10 +2,13 @@ package io.nups.transport;
 
 import org.agrona.concurrent.Agent;
 
-/** Duty cycle of the shared-memory receiver: drain the inbound ring; every 100 ms, heartbeats. */
+/**
+ * Duty cycle of the shared-memory receiver: drain the inbound ring; every 100 ms, heartbeats (its idle
+ * strategy, {@link ShmIdleStrategy}, sleeps a tenth of that at most, so the period holds).
+ */
 final class ShmReceiverAgent implements Agent
 {
-    private static final long HEARTBEAT_NANOS = 100_000_000L;
+    static final long HEARTBEAT_NANOS = 100_000_000L;
 
     private final ShmTransport transport;
     private long nextHeartbeat;

@@ -3,12 +3,12 @@ package io.nups.transport;
 import io.nups.store.Slab;
 import io.nups.store.StoreOptions;
 import org.agrona.BufferUtil;
+import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.IoUtil;
 import org.agrona.UnsafeApi;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.slf4j.Logger;
@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static io.nups.transport.ShmControlDescriptor.*;
 
@@ -29,7 +28,8 @@ import static io.nups.transport.ShmControlDescriptor.*;
  * Transport for nodes on one host, through files in a shared run directory (see
  * {@link ShmControlDescriptor}). Slabs are mapped files that peers map too, so a one-sided read or write
  * is a plain memory copy by the initiator with no help from the owner's CPU, exactly as RDMA would do it;
- * messages go through each receiver's many-to-one ring buffer, FIFO per sender.
+ * messages go through each receiver's many-to-one ring buffer, FIFO per sender, and a sender wakes a
+ * receiver that sleeps through the receiver's doorbell ({@link ShmBell}).
  */
 public final class ShmTransport implements Transport
 {
@@ -44,7 +44,10 @@ public final class ShmTransport implements Transport
     private final UnsafeBuffer control;
     private final MappedByteBuffer ringMapping;
     private final ManyToOneRingBuffer inbound;
+    private final ShmBell bell;
+    private final long idleSleepMillis;
     private final ManyToOneRingBuffer[] outbound;
+    private final ShmBellRinger[] ringers;
     private final MappedByteBuffer[] peerRingMappings;
     private final UnsafeBuffer[] peerControls;
     private final MappedByteBuffer[] peerControlMappings;
@@ -58,9 +61,22 @@ public final class ShmTransport implements Transport
     private AgentRunner receiverRunner;
     private volatile boolean closed;
 
-    /** Creates this node's ring and control files; stale files of a crashed run with this rank are removed. */
-    @SuppressWarnings("unchecked")
+    /**
+     * Creates this node's ring and control files and binds its bell; stale files of a crashed run with this
+     * rank are removed.
+     */
     public ShmTransport(final int rank, final int nodes, final Path runDirectory, final ShmOptions options)
+    {
+        this(rank, nodes, runDirectory, options, ShmIdleStrategy.MAX_SLEEP_MILLIS);
+    }
+
+    /**
+     * As the public constructor, with the bound of one idle sleep of the receiver: tests raise it far above
+     * the heartbeat period to prove that the doorbell, not the bound, wakes the receiver.
+     */
+    @SuppressWarnings("unchecked")
+    ShmTransport(final int rank, final int nodes, final Path runDirectory, final ShmOptions options,
+        final long idleSleepMillis)
     {
         if (nodes < 1 || rank < 0 || rank >= nodes)
         {
@@ -70,7 +86,9 @@ public final class ShmTransport implements Transport
         this.nodes = nodes;
         this.runDirectory = runDirectory;
         this.options = options;
+        this.idleSleepMillis = idleSleepMillis;
         this.outbound = new ManyToOneRingBuffer[nodes];
+        this.ringers = new ShmBellRinger[nodes];
         this.peerRingMappings = new MappedByteBuffer[nodes];
         this.peerControls = new UnsafeBuffer[nodes];
         this.peerControlMappings = new MappedByteBuffer[nodes];
@@ -96,9 +114,19 @@ public final class ShmTransport implements Transport
         control.putLong(PID_OFFSET, pid);
         control.putInt(NODES_OFFSET, nodes);
         control.putInt(VERSION_OFFSET, PROTOCOL_VERSION);
+        control.putInt(SLEEPING_OFFSET, AWAKE);
         control.putLongVolatile(HEARTBEAT_OFFSET, System.currentTimeMillis());
         control.putIntVolatile(STATE_OFFSET, STATE_STARTING);
         control.putIntVolatile(MAGIC_OFFSET, MAGIC);
+        try
+        {
+            bell = ShmBell.bind(file(bellFile(rank)), nodes, control, inbound);
+        }
+        catch (final TransportException ex)
+        {
+            releaseOwnFiles();
+            throw ex;
+        }
     }
 
     /** The prefix the store must give this node's slab files (in {@link #runDirectory()}). */
@@ -125,8 +153,9 @@ public final class ShmTransport implements Transport
     }
 
     /**
-     * Files of this rank left by an earlier run are removed if their process is gone; if it still runs,
-     * this node refuses to start rather than corrupt it.
+     * Files of this rank left by an earlier run (slabs, ring, bell, control) are removed if their process is
+     * gone; if it still runs, this node refuses to start rather than corrupt it. A bell socket file without a
+     * control file (a crash while closing) is replaced when the bell binds.
      */
     private void removeStaleFiles()
     {
@@ -257,8 +286,8 @@ public final class ShmTransport implements Transport
                 attachPeer(peer, deadline);
             }
         }
-        receiverRunner = new AgentRunner(new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1),
-            TimeUnit.MICROSECONDS.toNanos(200)), this::onReceiverError, null, new ShmReceiverAgent(this));
+        receiverRunner = new AgentRunner(new ShmIdleStrategy(bell, idleSleepMillis), this::onReceiverError, null,
+            new ShmReceiverAgent(this));
         AgentRunner.startOnThread(receiverRunner, runnable ->
         {
             final Thread thread = new Thread(runnable, "nups-shm-rx-r" + rank);
@@ -267,7 +296,7 @@ public final class ShmTransport implements Transport
         });
     }
 
-    /** Waits (bounded) for a peer's control file to say ready, then maps its control and ring. */
+    /** Waits (bounded) for a peer's control file to say ready, then maps its control and ring and connects its bell. */
     private void attachPeer(final int peer, final long deadline)
     {
         final Path controlPath = file(controlFile(peer));
@@ -279,16 +308,19 @@ public final class ShmTransport implements Transport
                 final UnsafeBuffer view = new UnsafeBuffer(mapping);
                 if (view.getIntVolatile(MAGIC_OFFSET) == MAGIC && view.getIntVolatile(STATE_OFFSET) == STATE_READY)
                 {
-                    if (view.getInt(NODES_OFFSET) != nodes || view.getInt(VERSION_OFFSET) != PROTOCOL_VERSION)
+                    final int peerNodes = view.getInt(NODES_OFFSET);
+                    final int peerVersion = view.getInt(VERSION_OFFSET);
+                    if (peerNodes != nodes || peerVersion != PROTOCOL_VERSION)
                     {
-                        IoUtil.unmap(mapping);
+                        IoUtil.unmap(mapping); // read nothing from the view after this: it would fault
                         throw new TransportException("node " + rank + ": node " + peer + " in " + runDirectory +
-                            " runs protocol " + view.getInt(VERSION_OFFSET) + " with " + view.getInt(NODES_OFFSET) +
-                            " nodes; this node runs protocol " + PROTOCOL_VERSION + " with " + nodes);
+                            " runs protocol " + peerVersion + " with " + peerNodes + " nodes; this node runs protocol " +
+                            PROTOCOL_VERSION + " with " + nodes);
                     }
                     peerControlMappings[peer] = mapping;
                     peerControls[peer] = view;
                     peerRingMappings[peer] = IoUtil.mapExistingFile(file(ringFile(peer)).toFile(), "ring of node " + peer);
+                    ringers[peer] = ShmBellRinger.connect(rank, peer, file(bellFile(peer)), view);
                     outbound[peer] = new ManyToOneRingBuffer(new UnsafeBuffer(peerRingMappings[peer]));
                     return;
                 }
@@ -308,10 +340,16 @@ public final class ShmTransport implements Transport
     {
         TransportSupport.checkMessageLength(peer, length, maxMessageLength());
         final ManyToOneRingBuffer ring = ring(peer, "send");
-        if (ring.write(rank + 1, buffer, offset, length))
+        if (!ring.write(rank + 1, buffer, offset, length))
         {
-            return;
+            awaitRoom(peer, ring, buffer, offset, length);
         }
+        ringers[peer].ring();
+    }
+
+    private void awaitRoom(final int peer, final ManyToOneRingBuffer ring, final DirectBuffer buffer, final int offset,
+        final int length)
+    {
         final long deadline = System.nanoTime() + options.sendTimeout().toNanos();
         while (!ring.write(rank + 1, buffer, offset, length))
         {
@@ -408,6 +446,12 @@ public final class ShmTransport implements Transport
         return closed;
     }
 
+    /** True while this node's receiver announces a sleep on its bell (a send then rings it). */
+    boolean receiverSleeping()
+    {
+        return bell.sleeping();
+    }
+
     /** Refreshes this node's heartbeat and checks every peer's. */
     void heartbeat()
     {
@@ -446,7 +490,10 @@ public final class ShmTransport implements Transport
         LOG.error("node {}: shm receiver failed", rank, error);
     }
 
-    /** Marks this node as left, stops the receiver, unmaps everything and removes this node's files. */
+    /**
+     * Marks this node as left, stops the receiver, closes the bell and its connections, unmaps everything
+     * and removes this node's files.
+     */
     @Override
     public void close()
     {
@@ -456,12 +503,15 @@ public final class ShmTransport implements Transport
         }
         control.putIntVolatile(STATE_OFFSET, STATE_LEFT);
         closed = true;
+        bell.stop();
         if (receiverRunner != null)
         {
             receiverRunner.close(1000, thread -> LOG.warn("node {}: {} did not stop in time", rank, thread.getName()));
         }
+        bell.close();
         for (int peer = 0; peer < nodes; peer++)
         {
+            CloseHelper.quietClose(ringers[peer]);
             if (peerRingMappings[peer] != null)
             {
                 IoUtil.unmap(peerRingMappings[peer]);
@@ -476,10 +526,7 @@ public final class ShmTransport implements Transport
                 peerRegions[peer].clear();
             }
         }
-        IoUtil.unmap(ringMapping);
-        IoUtil.unmap(controlMapping);
-        IoUtil.deleteIfExists(file(ringFile(rank)).toFile());
-        IoUtil.deleteIfExists(file(controlFile(rank)).toFile());
+        releaseOwnFiles();
         // The store unmaps its slabs after the transport closed; unlinking them now (their mappings stay
         // valid) lets the last node out remove the run directory.
         synchronized (this)
@@ -500,5 +547,15 @@ public final class ShmTransport implements Transport
         {
             // another node removed the directory or still has files in it
         }
+    }
+
+    /** Unmaps this node's ring and control and deletes its files; the control file last, stale-run checks key on it. */
+    private void releaseOwnFiles()
+    {
+        IoUtil.unmap(ringMapping);
+        IoUtil.unmap(controlMapping);
+        IoUtil.deleteIfExists(file(bellFile(rank)).toFile());
+        IoUtil.deleteIfExists(file(ringFile(rank)).toFile());
+        IoUtil.deleteIfExists(file(controlFile(rank)).toFile());
     }
 }
