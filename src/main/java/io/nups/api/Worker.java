@@ -117,7 +117,7 @@ public final class Worker
 
     /**
      * Waits until every update to a replicated key present at the call (from any node) has reached this node's
-     * replicas: two completed synchronization rounds, bounded by the wait timeout. Call it before reading the
+     * replicas: three completed synchronization rounds, bounded by the wait timeout. Call it before reading the
      * whole model (evaluation, checkpoints). Returns at once on one node or without replicated keys.
      */
     public void waitReplicaSync()
