@@ -200,8 +200,10 @@ public final class Node implements AutoCloseable
     }
 
     /**
-     * Returns once every update to a replicated key present at the call has reached every node's replica (two
-     * completed synchronization rounds), bounded by the wait timeout; no-op on one node or without replicas.
+     * Returns once every update to a replicated key present at the call has reached every node's replica (three
+     * completed synchronization rounds, each bounded by the wait timeout); fails at once, with the reason, once
+     * the node is closed or failed (a lost peer, a failed round) or synchronization stopped. No-op on one node or
+     * without replicas.
      */
     public void waitReplicaSync()
     {

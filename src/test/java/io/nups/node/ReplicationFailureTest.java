@@ -112,6 +112,100 @@ class ReplicationFailureTest
         });
     }
 
+    @ParameterizedTest
+    @EnumSource(LocalCluster.Kind.class)
+    void aWaitingCallerLearnsAtOnceThatTheNodesLeftAndALaterCallThatTheNodeIsClosed(final LocalCluster.Kind kind)
+    {
+        assertTimeoutPreemptively(Duration.ofSeconds(120), () ->
+        {
+            final LocalCluster cluster = cluster(kind, 3, BACK_TO_BACK_ALL_KEYS.withPauseMillis(LONG_PAUSE_MILLIS),
+                UnaryOperator.identity(), Duration.ofSeconds(30));
+            // Three rounds take two pauses: the caller is still waiting when the nodes close.
+            final CompletableFuture<Void> waiting = CompletableFuture.runAsync(cluster.node(0)::waitReplicaSync);
+            Thread.sleep(200);
+            final long closeStart = System.nanoTime();
+            cluster.close();
+            final Throwable error = failure(waiting, Duration.ofSeconds(5));
+            assertTrue(System.nanoTime() - closeStart < CLOSE_BOUND.toNanos(), "the caller waited on");
+            assertTrue(error.getMessage().contains("replica synchronization of node 0 has stopped") ||
+                error.getMessage().contains("node 0 is closed"), error.getMessage());
+            final IllegalStateException late = assertThrows(IllegalStateException.class,
+                cluster.node(0)::waitReplicaSync);
+            assertEquals("nups node 0 is closed", late.getMessage());
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(LocalCluster.Kind.class)
+    void waitReplicaSyncOutlastsTheWaitTimeoutWhileRoundsProgress(final LocalCluster.Kind kind)
+    {
+        assertTimeoutPreemptively(Duration.ofSeconds(120), () ->
+        {
+            // Three rounds 1.5 s apart take longer than the 2 s timeout, yet each round comes in time.
+            final LocalCluster cluster = cluster(kind, 2, BACK_TO_BACK_ALL_KEYS.withPauseMillis(1500),
+                UnaryOperator.identity(), Duration.ofSeconds(2));
+            try
+            {
+                final long start = System.nanoTime();
+                cluster.node(0).waitReplicaSync();
+                assertTrue(System.nanoTime() - start > TimeUnit.SECONDS.toNanos(2), "three rounds in under 2 s");
+            }
+            finally
+            {
+                cluster.close();
+            }
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(LocalCluster.Kind.class)
+    void aPeerThatFailsAndLeavesMidRoundEndsWaitingCallersNamingIt(final LocalCluster.Kind kind)
+    {
+        final Duration timeout = Duration.ofSeconds(2);
+        assertTimeoutPreemptively(Duration.ofSeconds(120), () ->
+        {
+            final LocalCluster cluster = cluster(kind, 3, BACK_TO_BACK_ALL_KEYS, UnaryOperator.identity(), timeout);
+            try
+            {
+                final List<CompletableFuture<Void>> waiting = new ArrayList<>();
+                for (final int survivor : new int[] {0, 2})
+                {
+                    final Node node = cluster.node(survivor);
+                    // Back-to-back calls: one is waiting whenever node 1 goes.
+                    waiting.add(CompletableFuture.runAsync(() ->
+                    {
+                        final long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                        while (System.nanoTime() < end)
+                        {
+                            node.waitReplicaSync();
+                        }
+                    }));
+                }
+                awaitRounds(cluster, rounds(cluster), 3);
+                cluster.node(1).manager().fail("injected failure of node 1");
+                cluster.node(1).close();
+                for (int i = 0; i < waiting.size(); i++)
+                {
+                    // The rounds with node 1 fail within the timeout, naming it; the callers learn that at once.
+                    final Throwable error = failure(waiting.get(i), timeout.plusSeconds(2));
+                    assertTrue(error.getMessage().contains("node 1"), error.getMessage());
+                }
+            }
+            finally
+            {
+                cluster.close();
+            }
+        });
+    }
+
+    /** What {@code call} failed with, within {@code bound}. */
+    private static Throwable failure(final CompletableFuture<Void> call, final Duration bound) throws Exception
+    {
+        final ExecutionException failed = assertThrows(ExecutionException.class,
+            () -> call.get(bound.toMillis(), TimeUnit.MILLISECONDS));
+        return assertInstanceOf(IllegalStateException.class, failed.getCause());
+    }
+
     /** Each node's worker pushes 1s to random replicated keys {@code count} times; returns the pushes per key. */
     private static AtomicLongArray pushEverywhere(final LocalCluster cluster, final int count) throws Exception
     {
