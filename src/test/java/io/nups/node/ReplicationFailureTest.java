@@ -69,9 +69,16 @@ class ReplicationFailureTest
         {
             final LocalCluster cluster = cluster(kind, 3, BACK_TO_BACK_ALL_KEYS, UnaryOperator.identity(),
                 Duration.ofSeconds(30));
-            final AtomicLongArray pushes = pushEverywhere(cluster, 300);
-            awaitRounds(cluster, rounds(cluster), 3); // rounds are in flight
-            leaveCloseAndCheck(cluster, pushes, LEAVE_BOUND);
+            try
+            {
+                final AtomicLongArray pushes = pushEverywhere(cluster, 300);
+                awaitRounds(cluster, rounds(cluster), 3); // rounds are in flight
+                leaveCloseAndCheck(cluster, pushes, LEAVE_BOUND);
+            }
+            finally
+            {
+                cluster.close();
+            }
         });
     }
 
@@ -83,15 +90,22 @@ class ReplicationFailureTest
         {
             final LocalCluster cluster = cluster(kind, 3, BACK_TO_BACK_ALL_KEYS.withThreshold(0)
                 .withPauseMillis(LONG_PAUSE_MILLIS), UnaryOperator.identity(), Duration.ofSeconds(30));
-            awaitRounds(cluster, new long[cluster.size()], 1); // the first round runs at start
-            final long[] before = rounds(cluster);
-            final AtomicLongArray pushes = pushEverywhere(cluster, 300);
-            // Leaving must not wait out the pause: the stop vote starts the last round at once.
-            final long[] after = leaveCloseAndCheck(cluster, pushes, Duration.ofMillis(LONG_PAUSE_MILLIS / 2));
-            for (int rank = 0; rank < cluster.size(); rank++)
+            try
             {
-                // Asleep since the first round when the leave began: the stop round alone carried the pushes.
-                assertEquals(before[rank] + 1, after[rank], "rounds at node " + rank);
+                awaitRounds(cluster, new long[cluster.size()], 1); // the first round runs at start
+                final long[] before = rounds(cluster);
+                final AtomicLongArray pushes = pushEverywhere(cluster, 300);
+                // Leaving must not wait out the pause: the stop vote starts the last round at once.
+                final long[] after = leaveCloseAndCheck(cluster, pushes, Duration.ofMillis(LONG_PAUSE_MILLIS / 2));
+                for (int rank = 0; rank < cluster.size(); rank++)
+                {
+                    // Asleep since the first round when the leave began: the stop round alone carried the pushes.
+                    assertEquals(before[rank] + 1, after[rank], "rounds at node " + rank);
+                }
+            }
+            finally
+            {
+                cluster.close();
             }
         });
     }
@@ -106,9 +120,16 @@ class ReplicationFailureTest
         {
             final LocalCluster cluster = cluster(kind, 4, BACK_TO_BACK_ALL_KEYS,
                 transport -> new ChaosTransport(transport, 7, slow, null), Duration.ofSeconds(30));
-            final AtomicLongArray pushes = pushEverywhere(cluster, 300);
-            awaitRounds(cluster, rounds(cluster), 2);
-            leaveCloseAndCheck(cluster, pushes, LEAVE_BOUND);
+            try
+            {
+                final AtomicLongArray pushes = pushEverywhere(cluster, 300);
+                awaitRounds(cluster, rounds(cluster), 2);
+                leaveCloseAndCheck(cluster, pushes, LEAVE_BOUND);
+            }
+            finally
+            {
+                cluster.close();
+            }
         });
     }
 
@@ -123,6 +144,7 @@ class ReplicationFailureTest
             // Three rounds take two pauses: the caller is still waiting when the nodes close.
             final CompletableFuture<Void> waiting = CompletableFuture.runAsync(cluster.node(0)::waitReplicaSync);
             Thread.sleep(200);
+            assertTrue(!waiting.isDone(), "waitReplicaSync returned within a 10 s pause");
             final long closeStart = System.nanoTime();
             cluster.close();
             final Throwable error = failure(waiting, Duration.ofSeconds(5));
