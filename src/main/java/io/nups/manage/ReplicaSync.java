@@ -36,6 +36,8 @@ final class ReplicaSync implements Agent
     /** Longest sleep between rounds before looking at the clock and the stop flag again. */
     private static final long MAX_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long WAIT_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+    /** How much longer than the exchange {@link #awaitRounds} waits for a round, so the exchange names the peer. */
+    private static final long WAIT_SLACK_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** Rounds {@link #awaitRounds} waits for. */
     static final int ROUNDS_TO_SYNC = 3;
 
@@ -309,14 +311,21 @@ final class ReplicaSync implements Agent
      * may already have collected round c + 1, but not round c + 2, which needs this node's round c + 1 data. So
      * round c + 2 carries every update made on any node before the call, and this node completes it only after
      * every other node applied round c + 1, which carries this node's updates made before the call. (NuPS waits
-     * for two rounds, which covers the calling node's own updates only.) Throws if the node fails, the agent
-     * stops first or the wait exceeds {@code timeoutNanos}.
+     * for two rounds, which covers the calling node's own updates only.) Throws if the node fails or the agent
+     * stops first.
+     *
+     * <p>The bound is per round, not in total: three rounds may by design take longer than the timeout (a long
+     * pause), and a round stuck on a silent peer is the agent's to report, since only its exchange knows the
+     * peer, and it gives up after {@code timeoutNanos}. So this wait gives up only once no round completed for
+     * the timeout plus the gap between rounds plus {@link #WAIT_SLACK_NANOS}.
      */
     void awaitRounds(final long timeoutNanos)
     {
-        final long target = roundsCompleted + ROUNDS_TO_SYNC;
-        final long deadline = System.nanoTime() + timeoutNanos;
-        while (roundsCompleted < target)
+        final long start = roundsCompleted;
+        final long patience = timeoutNanos + roundGapNanos() + WAIT_SLACK_NANOS;
+        long seen = start;
+        long deadline = System.nanoTime() + patience;
+        while (seen < start + ROUNDS_TO_SYNC)
         {
             final String failure = manager.failure();
             if (failure != null)
@@ -328,14 +337,28 @@ final class ReplicaSync implements Agent
                 throw new IllegalStateException("replica synchronization of node " + rank + " has stopped (round " +
                     roundsCompleted + "); waitReplicaSync needs it running");
             }
-            if (System.nanoTime() - deadline > 0)
+            final long now = System.nanoTime();
+            final long completed = roundsCompleted;
+            if (completed != seen)
+            {
+                seen = completed;
+                deadline = now + patience;
+            }
+            else if (now - deadline > 0)
             {
                 throw new IllegalStateException("replica synchronization of node " + rank + " completed " +
-                    (roundsCompleted - (target - ROUNDS_TO_SYNC)) + " of " + ROUNDS_TO_SYNC + " rounds within " +
-                    TimeUnit.NANOSECONDS.toSeconds(timeoutNanos) + " s");
+                    (seen - start) + " of " + ROUNDS_TO_SYNC + " rounds, and none in the last " +
+                    TimeUnit.NANOSECONDS.toMillis(patience) + " ms");
             }
             LockSupport.parkNanos(WAIT_POLL_NANOS);
         }
+    }
+
+    /** The longest a healthy agent sleeps between rounds. */
+    private long roundGapNanos()
+    {
+        return options.pauseMillis() > 0 ? TimeUnit.MILLISECONDS.toNanos(options.pauseMillis()) :
+            options.roundIntervalNanos();
     }
 
     /** One line: rounds, rate, keys and bytes per round, share of replicated keys sent per round. */

@@ -106,7 +106,8 @@ public final class Replication implements AutoCloseable
     /**
      * Returns once every update to a replica made on any node before the call is in this node's replicas, and
      * this node's updates are in every node's (three completed rounds, see {@link ReplicaSync#awaitRounds});
-     * bounded by the wait timeout. No-op without synchronization.
+     * each round bounded by the wait timeout, and failing at once if the node fails or synchronization stopped.
+     * No-op without synchronization.
      */
     public void waitReplicaSync()
     {

@@ -46,6 +46,7 @@ public final class Node implements AutoCloseable
     private final NodeWorker[] workers;
     private final WorkerBarrier barrier;
     private volatile boolean closed;
+    private volatile boolean left;
 
     /** A single node: every key is held here. */
     public Node(final NodeSettings settings)
@@ -199,8 +200,10 @@ public final class Node implements AutoCloseable
     }
 
     /**
-     * Returns once every update to a replicated key present at the call has reached every node's replica (two
-     * completed synchronization rounds), bounded by the wait timeout; no-op on one node or without replicas.
+     * Returns once every update to a replicated key present at the call has reached every node's replica (three
+     * completed synchronization rounds, each bounded by the wait timeout); fails at once, with the reason, once
+     * the node is closed or failed (a lost peer, a failed round) or synchronization stopped. No-op on one node or
+     * without replicas.
      */
     public void waitReplicaSync()
     {
@@ -290,19 +293,7 @@ public final class Node implements AutoCloseable
         {
             return;
         }
-        if (manager != null && manager.failure() == null)
-        {
-            try
-            {
-                // Nodes leave together, so none closes its transport while a peer still needs it.
-                manager.clusterBarrier();
-                replication.stop();
-            }
-            catch (final RuntimeException ex)
-            {
-                LOG.warn("node {}: leaving without the other nodes: {}", rank, ex.getMessage());
-            }
-        }
+        leaveCluster();
         closed = true;
         barrier.breakBarrier();
         if (manager != null)
@@ -343,6 +334,30 @@ public final class Node implements AutoCloseable
         finally
         {
             release();
+        }
+    }
+
+    /**
+     * The agreed part of {@link #close()}: passes the closing cluster barrier, then stops replica synchronization,
+     * whose agents leave after the same round everywhere; once. On its own (tests) it leaves the node open, so the
+     * replicas as that last round left them can be read before close frees them.
+     */
+    void leaveCluster()
+    {
+        if (left || manager == null || manager.failure() != null)
+        {
+            return;
+        }
+        left = true;
+        try
+        {
+            // Nodes leave together, so none closes its transport while a peer still needs it.
+            manager.clusterBarrier();
+            replication.stop();
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.warn("node {}: leaving without the other nodes: {}", rank, ex.getMessage());
         }
     }
 

@@ -11,17 +11,20 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Three nodes in three JVMs (tcp on loopback, or shm in a fresh run directory); one is killed, and the others
- * end within 10 s naming it.
+ * end within 10 s naming it: while they relocate keys, and while replica sync rounds run back to back (there the
+ * survivors learn of the loss in a round or in waitReplicaSync, whose timeout is 30 s).
  */
 class PeerLossTest
 {
@@ -29,6 +32,38 @@ class PeerLossTest
 
     @Test
     void aKilledNodeEndsTheRunOnEveryOtherNodeNamingItOverTcp() throws Exception
+    {
+        killOneOfThree(tcpArgs());
+    }
+
+    @Test
+    void aKilledNodeEndsTheRunOnEveryOtherNodeNamingItOverShm(@TempDir final Path runs) throws Exception
+    {
+        overShm(runs, PeerLossTest::killOneOfThree);
+    }
+
+    @Test
+    void aNodeKilledWhileReplicaSyncRoundsRunEndsEveryOtherNodeNamingItOverTcp() throws Exception
+    {
+        final List<String> args = new ArrayList<>(tcpArgs());
+        args.add(NodeProcess.REPLICATE);
+        killOneOfThree(args);
+    }
+
+    @Test
+    void aNodeKilledWhileReplicaSyncRoundsRunEndsEveryOtherNodeNamingItOverShm(@TempDir final Path runs)
+        throws Exception
+    {
+        overShm(runs, args ->
+        {
+            final List<String> replicating = new ArrayList<>(args);
+            replicating.add(NodeProcess.REPLICATE);
+            killOneOfThree(replicating);
+        });
+    }
+
+    /** NodeProcess arguments for tcp on loopback ports that were free a moment ago. */
+    private static List<String> tcpArgs() throws IOException
     {
         final StringJoiner ports = new StringJoiner(",");
         for (int i = 0; i < N; i++)
@@ -38,18 +73,24 @@ class PeerLossTest
                 ports.add(Integer.toString(probe.getLocalPort()));
             }
         }
-        killOneOfThree(List.of("tcp", ports.toString()));
+        return List.of("tcp", ports.toString());
     }
 
-    @Test
-    void aKilledNodeEndsTheRunOnEveryOtherNodeNamingItOverShm(@TempDir final Path runs) throws Exception
+    @FunctionalInterface
+    private interface Run
+    {
+        void with(List<String> transportArgs) throws Exception;
+    }
+
+    /** Runs {@code run} with NodeProcess arguments for shm in a fresh run directory, removed afterwards. */
+    private static void overShm(final Path runs, final Run run) throws Exception
     {
         final Path base = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : runs;
         final Path runDirectory = base.resolve("nups-peerloss-" + ProcessHandle.current().pid() + "-" +
             System.nanoTime());
         try
         {
-            killOneOfThree(List.of("shm", runDirectory.toString(), Integer.toString(N)));
+            run.with(List.of("shm", runDirectory.toString(), Integer.toString(N)));
         }
         finally
         {
@@ -68,7 +109,12 @@ class PeerLossTest
         }
     }
 
-    private void killOneOfThree(final List<String> transportArgs) throws Exception
+    private static void killOneOfThree(final List<String> transportArgs)
+    {
+        assertTimeoutPreemptively(Duration.ofSeconds(120), () -> startThreeAndKillOne(transportArgs));
+    }
+
+    private static void startThreeAndKillOne(final List<String> transportArgs) throws Exception
     {
         final int n = N;
         final List<Process> processes = new ArrayList<>();
@@ -98,10 +144,11 @@ class PeerLossTest
             }
             Thread.sleep(500); // let the nodes exchange some keys first
             processes.get(1).destroyForcibly();
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             for (final int survivor : new int[] {0, 2})
             {
                 final Process process = processes.get(survivor);
-                assertTrue(process.waitFor(10, TimeUnit.SECONDS),
+                assertTrue(process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS),
                     "node " + survivor + " still runs 10 s after node 1 was killed");
                 final String err = Files.readString(errors.get(survivor));
                 assertEquals(1, process.exitValue(), err);
