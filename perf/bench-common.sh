@@ -42,7 +42,7 @@ run_bench() {
         awk '{ for (i = 1; i <= NF; i++) { if ($i == "ops/s") s += $(i-1); if ($i == "pulls") p += $(i-2) } }
              END { printf "%.0f %.1f\n", s, p / NR }')
     # "[r0] node 0: replicas served ...; sync during the run: 24.90 rounds/s | ..."
-    bench_sync_rate="$(grep -E '^\[r[0-9]+\] node [0-9]+: replicas served ' "$out" |
+    bench_sync_rate="$({ grep -E '^\[r[0-9]+\] node [0-9]+: replicas served ' "$out" || true; } |
         sed -n 's/.*sync during the run: \([0-9.]*\) rounds\/s.*/\1/p' |
         awk '{ s += $1 } END { if (NR > 0) printf "%.2f\n", s / NR; else print "-" }')"
     rm -f "$out"

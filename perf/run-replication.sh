@@ -95,7 +95,7 @@ classic=$(( total_ops[classic] / rounds ))
         awk -v m="$mode" -v r="$rate" -v o="$ops" -v c="$classic" -v l="${local_pulls[$name]# }" \
             -v s="${sync_rates[$name]# }" -v n="$(( nodes * rounds ))" \
             'BEGIN { printf "| %s | %s | %d | %s | %s | %s | PASS %d/%d |\n", m, r, o,
-                     c > 0 ? sprintf("%.2f", o / c) : "-", l, s, n, n }'
+                     (c > 0 ? sprintf("%.2f", o / c) : "-"), l, s, n, n }'
     done
     echo
     echo "log: ${log#"$root/"}"
