@@ -95,6 +95,10 @@ final class ReplicationFlags
         final int[] keys = chooseKeys(replicableKeys, topKeys);
         if (keys == null)
         {
+            if (replicate != null)
+            {
+                return null; // an explicit --replicate 0, e.g. one step of a sweep: the sync flags may stay
+            }
             final ParseResult parsed = mixee.commandLine().getParseResult();
             for (final String flag : SYNC_FLAGS)
             {

@@ -92,6 +92,7 @@ class ReplicationFlagsTest
         assertEquals(0, options.clip());
         assertNull(parse(), "no flag: no replication");
         assertNull(parse("--replicate", "0"), "--replicate 0: none");
+        assertNull(parse("--replicate", "0", "--rep.syncs_per_sec", "5"), "a sweep may pass --replicate 0");
     }
 
     @Test
