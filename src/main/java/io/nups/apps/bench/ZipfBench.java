@@ -24,16 +24,17 @@ import java.util.stream.IntStream;
  * nodes' home ranges), waits for the pull, then pushes +1 to every element of the same keys. With
  * {@code localizeAhead}, each worker localizes the keys of its next operation before working on the
  * current one, as the NuPS applications do. A worker stops after {@code opsPerWorker} operations or when
- * {@code duration} is over, whichever comes first. Replicated keys ({@link #hottestKeys}) are pulled and
- * pushed on the node's replica, synchronized in the background.
+ * {@code duration} is over, whichever comes first. Replicated keys ({@link ParameterServer#replicatedKeys},
+ * normally the {@link #hottestKeys}) are pulled and pushed on the node's replica, synchronized in the
+ * background.
  *
  * <p>The exactness check: every worker counts the keys it pushed; each node publishes its count with a
  * {@code set} on its own counter key (one per node, after the data keys), all nodes meet in a barrier,
  * then each node pulls every key and checks that all elements of a key are equal (every push added +1 to
  * each) and that their sum equals the sum of the counts of all nodes. A lost, duplicated or torn push
  * shows as a difference. Before reading, each node waits for replica synchronization, after which every
- * replica holds exactly the sum of every node's pushes (averaging and clipping off). Counts stay exact in float32 because {@link #maxPushesPerKey} is at most
- * 2<sup>24</sup>, which {@link Settings} enforces.
+ * replica holds exactly the sum of every node's pushes (averaging and clipping off). Counts stay exact in
+ * float32 because {@link #maxPushesPerKey} is at most 2<sup>24</sup>, which {@link Settings} enforces.
  */
 public final class ZipfBench
 {
