@@ -39,7 +39,8 @@ import java.util.concurrent.Callable;
             "and the pull latency; then all nodes meet and check that the sum of every key's values equals the " +
             "total pushed (after waiting for replica synchronization), printing PASS or FAIL (exit code 1). With " +
             "replication, each node also prints its sync rounds per second, keys and bytes per round and the " +
-            "time of each round's steps.",
+            "time of each round's steps; the check needs exact sums, so --rep.average_updates, " +
+            "--rep.clip_updates and --rep.threshold > 0 are refused here.",
         "The cluster comes from the flags below, from scripts/nups-local or from Slurm; a single node otherwise."
     })
 final class BenchCommand implements Callable<Integer>
