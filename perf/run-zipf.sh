@@ -34,39 +34,20 @@ bench=(bench --keys 100000 --length 16 --keys-per-op 8 --threads 1 --ops 200000 
 mkdir -p "$root/perf/results"
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 log="$root/perf/results/zipf-$transport-$stamp.log"
-{
-    echo "# perf/run-zipf.sh -n $nodes --rounds $rounds --transport $transport -- $*"
-    echo "# $(java -version 2>&1 | head -1); $(nproc) cores; $(uname -srm); $(date -u)"
-    echo "# scripts/nups-local -n $nodes -- ${bench[*]} --mode MODE $*"
-} >"$log"
+# shellcheck source=perf/bench-common.sh
+source "$root/perf/bench-common.sh"
+bench_log_header "perf/run-zipf.sh -n $nodes --rounds $rounds --transport $transport -- $*" \
+    "${bench[*]} --mode MODE $*"
 
 declare -A total_ops count local_pulls
 for (( round = 1; round <= rounds; round++ )); do
     for mode in classic relocation; do
         echo "== round $round: $mode" | tee -a "$log"
-        out="$(mktemp)"
-        if ! "$root/scripts/nups-local" -n "$nodes" -- "${bench[@]}" --mode "$mode" "$@" >"$out" 2>&1; then
-            cat "$out" >>"$log"
-            echo "run-zipf.sh: the $mode run failed; see $log" >&2
-            tail -20 "$out" >&2
-            rm -f "$out"
-            exit 1
-        fi
-        cat "$out" >>"$log"
-        passes="$(grep -c '\] exactness: PASS' "$out" || true)"
-        if (( passes != nodes )); then
-            echo "run-zipf.sh: $mode: $passes of $nodes nodes passed the exactness check; see $log" >&2
-            exit 1
-        fi
-        # "[r0] node 0: 1,234 ops in 2.00 s: 617 ops/s, ... | local: 97.0% of pulls, ..."
-        read -r ops pulls < <(grep -E '^\[r[0-9]+\] node [0-9]+: ' "$out" | tr -d ',' |
-            awk '{ for (i = 1; i <= NF; i++) { if ($i == "ops/s") s += $(i-1); if ($i == "pulls") p += $(i-2) } }
-                 END { printf "%.0f %.1f\n", s, p / NR }' | sed 's/%//g')
-        echo "   cluster: $ops ops/s, local pulls (mean over nodes) $pulls%" | tee -a "$log"
-        total_ops[$mode]=$(( ${total_ops[$mode]:-0} + ops ))
+        run_bench "$mode" "${bench[@]}" --mode "$mode" "$@"
+        echo "   cluster: $bench_ops ops/s, local pulls (mean over nodes) $bench_local_pulls%" | tee -a "$log"
+        total_ops[$mode]=$(( ${total_ops[$mode]:-0} + bench_ops ))
         count[$mode]=$(( ${count[$mode]:-0} + 1 ))
-        local_pulls[$mode]="${local_pulls[$mode]:-} $pulls"
-        rm -f "$out"
+        local_pulls[$mode]="${local_pulls[$mode]:-} $bench_local_pulls"
     done
 done
 

@@ -1,7 +1,9 @@
 package io.nups.api;
 
 import io.nups.manage.HotKeys;
+import io.nups.metrics.OpKind;
 import io.nups.node.Node;
+import org.HdrHistogram.Histogram;
 
 /**
  * A running nups node: the store of its parameters and its worker threads' handles. Start one with
@@ -112,6 +114,21 @@ public final class ParameterServer implements AutoCloseable
     public String replicaSummary()
     {
         return node.replication() == null ? null : node.replication().summary();
+    }
+
+    /** Synchronization rounds this node completed so far (0 without synchronization). */
+    public long replicaRounds()
+    {
+        return node.replication() == null ? 0 : node.replication().roundsCompleted();
+    }
+
+    /**
+     * The latencies of {@code kind} recorded on this node so far, in nanoseconds (a copy), e.g.
+     * {@link OpKind#SYNC_COLLECT} for the collect step of every sync round.
+     */
+    public Histogram latency(final OpKind kind)
+    {
+        return node.report().snapshot(kind);
     }
 
     /** Latency and throughput per operation kind, one screen of text. */

@@ -4,6 +4,8 @@ import io.nups.api.Nups;
 import io.nups.api.ParameterServer;
 import io.nups.apps.bench.ZipfBench;
 import io.nups.cluster.ClusterConfig;
+import io.nups.manage.ReplicationOptions;
+import io.nups.metrics.OpKind;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,10 +33,14 @@ import java.util.concurrent.Callable;
         "Synthetic push/pull workload with Zipf-skewed key popularity, run by every worker thread of every node: " +
             "each operation pulls --keys-per-op keys drawn from Zipf(--zipf) (key 0 the hottest), waits, and " +
             "pushes +1 to every element of them. In relocation mode each worker localizes its next operation's " +
-            "keys ahead of it.",
+            "keys ahead of it. Replicated keys (--replicate N: keys 0 .. N-1, the most popular) are pulled and " +
+            "pushed on each node's replica and synchronized in the background.",
         "Prints per node the operations per second, the share of pulls and pushes served without communication " +
             "and the pull latency; then all nodes meet and check that the sum of every key's values equals the " +
-            "total pushed, printing PASS or FAIL (exit code 1).",
+            "total pushed (after waiting for replica synchronization), printing PASS or FAIL (exit code 1). With " +
+            "replication, each node also prints its sync rounds per second, keys and bytes per round and the " +
+            "time of each round's steps; the check needs exact sums, so --rep.average_updates, " +
+            "--rep.clip_updates and --rep.threshold > 0 are refused here.",
         "The cluster comes from the flags below, from scripts/nups-local or from Slurm; a single node otherwise."
     })
 final class BenchCommand implements Callable<Integer>
@@ -44,6 +50,9 @@ final class BenchCommand implements Callable<Integer>
 
     @Mixin
     private ClusterOptions cluster;
+
+    @Mixin
+    private ReplicationFlags replication;
 
     @Option(names = "--keys", paramLabel = "N", defaultValue = "100000", converter = Bounds.PositiveInt.class,
         description = "Data keys (default: ${DEFAULT-VALUE}).")
@@ -115,8 +124,15 @@ final class BenchCommand implements Callable<Integer>
                 ", where float32 counts stop being exact; lower --ops (the --seconds bound still applies)");
         }
         final ZipfBench bench = new ZipfBench(settings);
+        final ReplicationOptions replicated = replication.options(bench.keySpaceSize(config.nodes()), keys,
+            ZipfBench::hottestKeys);
         final Nups.Builder builder = Nups.builder().threads(workerThreads).latencySampling(latencySampling);
         bench.keySpace(builder, config.nodes());
+        if (replicated != null)
+        {
+            replication.requireExactSync("nups bench's exactness check");
+            builder.replication(replicated);
+        }
         cluster.apply(builder, config);
         if (profile != null)
         {
@@ -131,8 +147,15 @@ final class BenchCommand implements Callable<Integer>
                 relocation ? (settings.localizeAhead() ? " with localize-ahead" : " without localize-ahead") : "",
                 ps.nodes() == 1 ? "no transport" : "transport " + cluster.transport().name().toLowerCase(),
                 keys, length, exponent, keysPerOp, workerThreads, (long)ops, seconds);
+            if (replicated != null)
+            {
+                out.printf("replication: %,d of %,d keys on every node; %s%n", replicated.keys().size(), keys,
+                    syncDescription(replicated));
+            }
             out.flush();
+            final long roundsBefore = ps.replicaRounds();
             final ZipfBench.Result result = bench.run(ps);
+            final long rounds = ps.replicaRounds() - roundsBefore;
             final Histogram latency = result.latency();
             out.printf("node %d: %,d ops in %.2f s: %,.0f ops/s, %,.0f keys/s | local: %.1f%% of pulls, %.1f%% of " +
                     "pushes | pull latency us: p50 %.1f p99 %.1f p99.9 %.1f max %.1f%n",
@@ -140,6 +163,11 @@ final class BenchCommand implements Callable<Integer>
                 result.operationsPerSecond() * keysPerOp, percent(result.localPulls(), result.operations()),
                 percent(result.localPushes(), result.operations()), micros(latency, 50), micros(latency, 99),
                 micros(latency, 99.9), latency.getMaxValue() / 1e3);
+            if (replicated != null)
+            {
+                out.printf("node %d: replicas served %.1f%% of the keys pulled and pushed%s%n", ps.rank(),
+                    percent(result.replicaKeys(), result.pushedKeys()), syncFigures(ps, rounds, result.seconds()));
+            }
             out.flush();
             final ZipfBench.Check check = bench.check(ps, result.pushedKeys());
             if (check.pass())
@@ -158,6 +186,27 @@ final class BenchCommand implements Callable<Integer>
             out.flush();
             return check.pass() ? 0 : 1;
         }
+    }
+
+    private static String syncDescription(final ReplicationOptions options)
+    {
+        final String rate = options.pauseMillis() > 0 ? "a sync round every " + options.pauseMillis() + " ms of pause" :
+            options.syncsPerSecond() > 0 ? options.syncsPerSecond() + " sync rounds/s" : "sync rounds back-to-back";
+        return rate + ", threshold " + (options.threshold() < 0 ? "-1 (all keys)" : "0 (updated keys)");
+    }
+
+    /** "; sync during the run: R rounds/s | <the node's summary> | mean per round: collect ..." or nothing. */
+    private static String syncFigures(final ParameterServer ps, final long rounds, final double seconds)
+    {
+        final String summary = ps.replicaSummary();
+        if (summary == null)
+        {
+            return " (no synchronization: one node)";
+        }
+        return String.format("; sync during the run: %.2f rounds/s | %s | mean ms per round: collect %.3f, " +
+                "exchange %.3f, apply %.3f", seconds > 0 ? rounds / seconds : 0, summary,
+            ps.latency(OpKind.SYNC_COLLECT).getMean() / 1e6, ps.latency(OpKind.SYNC_EXCHANGE).getMean() / 1e6,
+            ps.latency(OpKind.SYNC_APPLY).getMean() / 1e6);
     }
 
     private static double percent(final long part, final long whole)

@@ -18,8 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code nups bench} for real: {@code scripts/nups-local -n 3} starts three JVMs of the command line (from
  * the test class path, through NUPS_LOCAL_COMMAND, so no jar is built), which meet at the rendezvous,
- * connect over tcp or shm, run the Zipf workload and the exactness check. Every rank must report its
- * throughput, its transport and PASS.
+ * connect over tcp or shm, run the Zipf workload (also with replicated hot keys) and the exactness check.
+ * Every rank must report its throughput, its transport and PASS.
  */
 class MultiNodeBenchTest
 {
@@ -51,6 +51,23 @@ class MultiNodeBenchTest
             assertTrue(run.err().contains("[r" + rank + "] ") &&
                 run.err().contains("node " + rank + ": transport shm for peers") &&
                 run.err().contains("auto: every node is on this host"), run.err());
+        }
+    }
+
+    @Test
+    void threeJvmsWithReplicatedHotKeysSyncThemAndPass() throws Exception
+    {
+        final Run run = bench("--transport", "tcp", "--mode", "relocation", "--permute-keys", "3",
+            "--replicate", "30", "--rep.syncs_per_sec", "50");
+        assertEveryRankPassed(run, "tcp", "relocation mode with localize-ahead");
+        for (int rank = 0; rank < NODES; rank++)
+        {
+            final String prefix = "[r" + rank + "] ";
+            assertTrue(run.out().contains(prefix + "replication: 30 of 3,000 keys on every node; 50.0 sync rounds/s"),
+                run.out());
+            assertTrue(run.out().matches("(?s).*\\Q" + prefix + "node " + rank + ": replicas served \\E[0-9.]+% .*" +
+                "sync during the run: [0-9.]+ rounds/s \\| replica sync r" + rank + ": .* of 30 replicated keys.*"),
+                run.out());
         }
     }
 

@@ -4,6 +4,7 @@ import io.nups.api.Nups;
 import io.nups.api.ParameterServer;
 import io.nups.api.Worker;
 import io.nups.apps.mf.ZipfSampler;
+import io.nups.manage.HotKeys;
 import org.HdrHistogram.Histogram;
 
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 
 /**
  * A synthetic push/pull workload with the skew of the NuPS tasks, and an exactness check after it.
@@ -22,14 +24,17 @@ import java.util.concurrent.atomic.AtomicReference;
  * nodes' home ranges), waits for the pull, then pushes +1 to every element of the same keys. With
  * {@code localizeAhead}, each worker localizes the keys of its next operation before working on the
  * current one, as the NuPS applications do. A worker stops after {@code opsPerWorker} operations or when
- * {@code duration} is over, whichever comes first.
+ * {@code duration} is over, whichever comes first. Replicated keys ({@link ParameterServer#replicatedKeys},
+ * normally the {@link #hottestKeys}) are pulled and pushed on the node's replica, synchronized in the
+ * background.
  *
  * <p>The exactness check: every worker counts the keys it pushed; each node publishes its count with a
  * {@code set} on its own counter key (one per node, after the data keys), all nodes meet in a barrier,
  * then each node pulls every key and checks that all elements of a key are equal (every push added +1 to
  * each) and that their sum equals the sum of the counts of all nodes. A lost, duplicated or torn push
- * shows as a difference. Counts stay exact in float32 because {@link #maxPushesPerKey} is at most
- * 2<sup>24</sup>, which {@link Settings} enforces.
+ * shows as a difference. Before reading, each node waits for replica synchronization, after which every
+ * replica holds exactly the sum of every node's pushes (averaging and clipping off). Counts stay exact in
+ * float32 because {@link #maxPushesPerKey} is at most 2<sup>24</sup>, which {@link Settings} enforces.
  */
 public final class ZipfBench
 {
@@ -88,10 +93,11 @@ public final class ZipfBench
      * @param seconds     from the start barrier until the last worker of this node finished
      * @param localPulls  pulls that completed on this node without communication
      * @param localPushes pushes that completed on this node without communication
+     * @param replicaKeys pushed keys that were replicated (each also pulled once)
      * @param latency     pull latency (issue to completion) in nanoseconds
      */
     public record Result(long operations, long pushedKeys, double seconds, long localPulls, long localPushes,
-        Histogram latency)
+        long replicaKeys, Histogram latency)
     {
         public double operationsPerSecond()
         {
@@ -119,10 +125,26 @@ public final class ZipfBench
         this.settings = settings;
     }
 
+    /**
+     * The {@code n} most popular keys: Zipf draws key i with probability proportional to (i + 1)^-exponent, so
+     * they are keys 0 .. n-1. Key ids are what workers pull and push; a key permutation
+     * ({@link Nups.Builder#keyPermutation}) changes only which node is a key's home, not its id.
+     */
+    public static int[] hottestKeys(final int n)
+    {
+        return IntStream.range(0, n).toArray();
+    }
+
+    /** Size of the key space the bench needs on {@code nodes} nodes: the data keys and one counter key per node. */
+    public int keySpaceSize(final int nodes)
+    {
+        return settings.numKeys() + nodes;
+    }
+
     /** Sets the key space the bench needs on {@code nodes} nodes: the data keys, then one counter key per node. */
     public Nups.Builder keySpace(final Nups.Builder builder, final int nodes)
     {
-        return builder.keys(settings.numKeys() + nodes)
+        return builder.keys(keySpaceSize(nodes))
             .valueLength(0, settings.numKeys(), settings.valueLength())
             .valueLength(settings.numKeys(), settings.numKeys() + nodes, COUNTER_LENGTH);
     }
@@ -131,6 +153,7 @@ public final class ZipfBench
     public Result run(final ParameterServer ps)
     {
         final ZipfSampler sampler = new ZipfSampler(settings.numKeys(), settings.exponent());
+        final HotKeys replicated = ps.replicatedKeys();
         final AtomicReference<Throwable> failure = new AtomicReference<>();
         final WorkerRun[] runs = new WorkerRun[ps.threads()];
         final List<Thread> threads = new ArrayList<>();
@@ -147,7 +170,7 @@ public final class ZipfBench
                 {
                     worker.barrier();
                     run.start = System.nanoTime();
-                    work(worker, sampler, random, run);
+                    work(worker, sampler, random, replicated, run);
                     worker.waitAll();
                     run.end = System.nanoTime();
                     worker.barrier();
@@ -185,6 +208,7 @@ public final class ZipfBench
         long pushed = 0;
         long localPulls = 0;
         long localPushes = 0;
+        long replicaKeys = 0;
         for (final WorkerRun run : runs)
         {
             start = Math.min(start, run.start);
@@ -193,13 +217,15 @@ public final class ZipfBench
             pushed += run.pushedKeys;
             localPulls += run.localPulls;
             localPushes += run.localPushes;
+            replicaKeys += run.replicaKeys;
             latency.add(run.latency);
         }
-        return new Result(operations, pushed, (end - start) / 1e9, localPulls, localPushes, latency);
+        return new Result(operations, pushed, (end - start) / 1e9, localPulls, localPushes, replicaKeys,
+            latency);
     }
 
     private void work(final Worker worker, final ZipfSampler sampler, final SplittableRandom random,
-        final WorkerRun run)
+        final HotKeys replicated, final WorkerRun run)
     {
         final int k = settings.keysPerOp();
         int[] keys = new int[k];
@@ -233,6 +259,13 @@ public final class ZipfBench
                 run.localPushes++;
             }
             run.pushedKeys += k;
+            if (replicated.size() > 0)
+            {
+                for (final int key : keys)
+                {
+                    run.replicaKeys += replicated.contains(key) ? 1 : 0;
+                }
+            }
             op++;
             final int[] done = keys;
             keys = next;
@@ -252,7 +285,7 @@ public final class ZipfBench
 
     /**
      * The exactness check, run by one thread per node on every node after {@link #run}: publishes this
-     * node's count, meets the other nodes, reads every key back.
+     * node's count, meets the other nodes, waits for replica synchronization, reads every key back.
      *
      * @param pushedKeys this node's {@link Result#pushedKeys()}
      */
@@ -265,6 +298,8 @@ public final class ZipfBench
         worker.waitFor(worker.set(numKeys + ps.rank(), encode(pushedKeys)));
         worker.waitAll();
         ps.barrier();
+        // every node's pushes are done (run() ends in a barrier of all workers), so this brings them all in
+        ps.waitReplicaSync();
 
         final int[] counterKeys = new int[nodes];
         for (int i = 0; i < nodes; i++)
@@ -349,5 +384,6 @@ public final class ZipfBench
         long pushedKeys;
         long localPulls;
         long localPushes;
+        long replicaKeys;
     }
 }
