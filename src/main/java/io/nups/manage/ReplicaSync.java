@@ -60,6 +60,8 @@ final class ReplicaSync implements Agent
     private volatile boolean setup;
     private volatile boolean finished;
     private volatile long roundsCompleted;
+    /** Set before a round reads the setup flag, so {@link #setup} can tell whether a round holds the old vote. */
+    private volatile long roundsStarted;
     private volatile long keysSent;
     private volatile long startNanos;
 
@@ -129,6 +131,7 @@ final class ReplicaSync implements Agent
     private boolean round(final long start)
     {
         final long round = roundsCompleted;
+        roundsStarted = round + 1;
         int flags = stopRequested ? SyncMessageDescriptor.STOP_FLAG : 0;
         if (setup)
         {
@@ -287,10 +290,18 @@ final class ReplicaSync implements Agent
         doorbell.ring();
     }
 
-    /** Updates from now on are setup (initial values): applied unscaled and unclipped, norms not recorded. */
-    void setup(final boolean on)
+    /**
+     * Updates from now on are setup (initial values): applied unscaled and unclipped, norms not recorded; or,
+     * off, normal updates again. Returns once a round under way has completed: it may have cast the old vote
+     * and would carry updates made after the switch, which would then be applied by the old rule. Switching on
+     * every node, then a barrier, so puts every later update into rounds with the new vote. Bounded like
+     * {@link #awaitRounds}.
+     */
+    void setup(final boolean on, final long timeoutNanos)
     {
         setup = on;
+        // A round that read the old flag wrote roundsStarted before reading it (both volatile), so it shows here.
+        awaitCompleted(roundsStarted, timeoutNanos, "switching the setup phase");
     }
 
     boolean isFinished()
@@ -314,7 +325,13 @@ final class ReplicaSync implements Agent
      */
     void awaitRounds(final long timeoutNanos)
     {
-        final long target = roundsCompleted + ROUNDS_TO_SYNC;
+        awaitCompleted(roundsCompleted + ROUNDS_TO_SYNC, timeoutNanos, "waitReplicaSync");
+    }
+
+    /** Returns once {@code target} rounds completed here; throws as {@link #awaitRounds} says. */
+    private void awaitCompleted(final long target, final long timeoutNanos, final String what)
+    {
+        final long from = roundsCompleted;
         final long deadline = System.nanoTime() + timeoutNanos;
         while (roundsCompleted < target)
         {
@@ -326,13 +343,13 @@ final class ReplicaSync implements Agent
             if (finished)
             {
                 throw new IllegalStateException("replica synchronization of node " + rank + " has stopped (round " +
-                    roundsCompleted + "); waitReplicaSync needs it running");
+                    roundsCompleted + "); " + what + " needs it running");
             }
             if (System.nanoTime() - deadline > 0)
             {
                 throw new IllegalStateException("replica synchronization of node " + rank + " completed " +
-                    (roundsCompleted - (target - ROUNDS_TO_SYNC)) + " of " + ROUNDS_TO_SYNC + " rounds within " +
-                    TimeUnit.NANOSECONDS.toSeconds(timeoutNanos) + " s");
+                    (roundsCompleted - from) + " of " + (target - from) + " rounds within " +
+                    TimeUnit.NANOSECONDS.toSeconds(timeoutNanos) + " s (" + what + ")");
             }
             LockSupport.parkNanos(WAIT_POLL_NANOS);
         }
