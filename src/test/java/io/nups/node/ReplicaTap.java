@@ -7,6 +7,7 @@ import io.nups.store.KeyLayout;
 import org.agrona.DirectBuffer;
 
 import java.util.ArrayList;
+import java.util.IntSummaryStatistics;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,6 +35,7 @@ final class ReplicaTap implements ChaosTransport.Tap
     private long setupVotes;
     private long rounds;
     private long replicatedKeysSynced;
+    private final IntSummaryStatistics keysPerFrame = new IntSummaryStatistics();
     private long interleaved;
 
     ReplicaTap(final KeyLayout layout, final HotKeys replicated, final int nodes)
@@ -64,6 +66,7 @@ final class ReplicaTap implements ChaosTransport.Tap
         rounds = Math.max(rounds, PsMessageView.syncRound(buffer, offset) + 1);
         laterFragments += PsMessageView.syncFragment(buffer, offset) > 0 ? 1 : 0;
         setupVotes += PsMessageView.syncVotesSetup(buffer, offset) ? 1 : 0;
+        keysPerFrame.accept(keys.size());
         for (final int key : keys)
         {
             if (!replicated.contains(key))
@@ -137,6 +140,17 @@ final class ReplicaTap implements ChaosTransport.Tap
         return setupVotes;
     }
 
+    /** Fewest and most keys a SYNC frame named (0 and 0 before any frame). */
+    synchronized int fewestKeysPerFrame()
+    {
+        return keysPerFrame.getCount() == 0 ? 0 : keysPerFrame.getMin();
+    }
+
+    synchronized int mostKeysPerFrame()
+    {
+        return keysPerFrame.getCount() == 0 ? 0 : keysPerFrame.getMax();
+    }
+
     /** SYNC frames sent. */
     synchronized long syncFrames()
     {
@@ -147,7 +161,8 @@ final class ReplicaTap implements ChaosTransport.Tap
     public synchronized String toString()
     {
         return syncFrames + " SYNC frames (" + laterFragments + " later fragments, " + setupVotes + " setup votes) in " +
-            rounds + " rounds, " + replicatedKeysSynced + " replicated keys synced, " + interleaved +
+            rounds + " rounds, " + replicatedKeysSynced + " replicated keys synced (" + fewestKeysPerFrame() + "-" +
+            mostKeysPerFrame() + " per frame), " + interleaved +
             " PS messages between fragments";
     }
 }
