@@ -69,11 +69,14 @@ final class ReplicaTap implements ChaosTransport.Tap
         keysPerFrame.accept(keys.size());
         for (final int key : keys)
         {
-            if (!replicated.contains(key))
+            if (replicated.contains(key))
+            {
+                replicatedKeysSynced++;
+            }
+            else
             {
                 violation("SYNC from node " + from + " to node " + to + " names key " + key + ", which is not replicated");
             }
-            replicatedKeysSynced++;
         }
     }
 
