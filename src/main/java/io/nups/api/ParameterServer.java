@@ -83,7 +83,9 @@ public final class ParameterServer implements AutoCloseable
     /**
      * Starts the setup phase (NuPS's BeginSetup): updates to replicated keys are initial values and are applied
      * unscaled, even with averaging or clipping on. Initialize each replicated key on one node only: a replica
-     * ends up with the sum of every node's updates.
+     * ends up with the sum of every node's updates. Begin and end the phase on every node, each followed by a
+     * barrier: a switch returns once a sync round under way at this node completed, so updates made after the
+     * barrier follow the new rule on every node.
      */
     public void beginSetup()
     {

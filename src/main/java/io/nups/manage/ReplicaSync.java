@@ -62,6 +62,8 @@ final class ReplicaSync implements Agent
     private volatile boolean setup;
     private volatile boolean finished;
     private volatile long roundsCompleted;
+    /** Set before a round reads the setup flag, so {@link #setup} can tell whether a round holds the old vote. */
+    private volatile long roundsStarted;
     private volatile long keysSent;
     private volatile long startNanos;
 
@@ -131,6 +133,7 @@ final class ReplicaSync implements Agent
     private boolean round(final long start)
     {
         final long round = roundsCompleted;
+        roundsStarted = round + 1;
         int flags = stopRequested ? SyncMessageDescriptor.STOP_FLAG : 0;
         if (setup)
         {
@@ -289,10 +292,18 @@ final class ReplicaSync implements Agent
         doorbell.ring();
     }
 
-    /** Updates from now on are setup (initial values): applied unscaled and unclipped, norms not recorded. */
-    void setup(final boolean on)
+    /**
+     * Updates from now on are setup (initial values): applied unscaled and unclipped, norms not recorded; or,
+     * off, normal updates again. Returns once a round under way has completed: it may have cast the old vote
+     * and would carry updates made after the switch, which would then be applied by the old rule. Switching on
+     * every node, then a barrier, so puts every later update into rounds with the new vote. Bounded like
+     * {@link #awaitRounds}.
+     */
+    void setup(final boolean on, final long timeoutNanos)
     {
         setup = on;
+        // A round that read the old flag wrote roundsStarted before reading it (both volatile), so it shows here.
+        awaitCompleted(roundsStarted, timeoutNanos, "switching the setup phase");
     }
 
     boolean isFinished()
@@ -321,11 +332,17 @@ final class ReplicaSync implements Agent
      */
     void awaitRounds(final long timeoutNanos)
     {
+        awaitCompleted(roundsCompleted + ROUNDS_TO_SYNC, timeoutNanos, "waitReplicaSync");
+    }
+
+    /** Returns once {@code target} rounds completed here; throws and bounds as {@link #awaitRounds} says. */
+    private void awaitCompleted(final long target, final long timeoutNanos, final String what)
+    {
         final long start = roundsCompleted;
         final long patience = timeoutNanos + roundGapNanos() + WAIT_SLACK_NANOS;
         long seen = start;
         long deadline = System.nanoTime() + patience;
-        while (seen < start + ROUNDS_TO_SYNC)
+        while (seen < target)
         {
             final String failure = manager.failure();
             if (failure != null)
@@ -335,7 +352,7 @@ final class ReplicaSync implements Agent
             if (finished)
             {
                 throw new IllegalStateException("replica synchronization of node " + rank + " has stopped (round " +
-                    roundsCompleted + "); waitReplicaSync needs it running");
+                    roundsCompleted + "); " + what + " needs it running");
             }
             final long now = System.nanoTime();
             final long completed = roundsCompleted;
@@ -347,8 +364,8 @@ final class ReplicaSync implements Agent
             else if (now - deadline > 0)
             {
                 throw new IllegalStateException("replica synchronization of node " + rank + " completed " +
-                    (seen - start) + " of " + ROUNDS_TO_SYNC + " rounds, and none in the last " +
-                    TimeUnit.NANOSECONDS.toMillis(patience) + " ms");
+                    (seen - start) + " of " + (target - start) + " rounds, and none in the last " +
+                    TimeUnit.NANOSECONDS.toMillis(patience) + " ms (" + what + ")");
             }
             LockSupport.parkNanos(WAIT_POLL_NANOS);
         }

@@ -94,12 +94,16 @@ public final class Replication implements AutoCloseable
         });
     }
 
-    /** Begins (true) or ends (false) the setup phase: updates to replicas are initial values, applied unscaled. */
+    /**
+     * Begins (true) or ends (false) the setup phase: updates to replicas are initial values, applied unscaled.
+     * Returns once a round under way completed, so updates made after the return follow the new rule (see
+     * {@link ReplicaSync#setup}); bounded by the wait timeout.
+     */
     public void setup(final boolean on)
     {
         if (sync != null)
         {
-            sync.setup(on);
+            sync.setup(on, timeoutNanos);
         }
     }
 

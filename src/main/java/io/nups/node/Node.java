@@ -217,7 +217,7 @@ public final class Node implements AutoCloseable
     /**
      * Setup phase on (between NuPS's BeginSetup and EndSetup): updates to replicas are initial values, applied
      * unscaled (no averaging or clipping). Initialize each replicated key on one node only: replicas add up every
-     * node's updates.
+     * node's updates. Returns once a sync round under way completed ({@link Replication#setup}).
      */
     public void setupPhase(final boolean on)
     {

@@ -7,6 +7,7 @@ import io.nups.transport.OneSidedCompletion;
 import io.nups.transport.PeerFailureHandler;
 import io.nups.transport.RegionDescriptor;
 import io.nups.transport.Transport;
+import io.nups.transport.TransportException;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -43,11 +44,29 @@ final class ChaosTransport implements Transport
         void received(int from, int to, DirectBuffer buffer, int offset, int length);
     }
 
-    /** How much chaos; all times in microseconds, "every" 0 = never. */
-    record Options(int maxDelayMicros, int burstEvery, int burstMicros, int stallEvery, int stallMicros)
+    /**
+     * How much chaos; all times in microseconds, "every" 0 = never. {@code messageLimit} &gt; 0 announces a
+     * smaller message limit than the real transport's, so that upper layers split their payloads (0 = the
+     * transport's own).
+     */
+    record Options(int maxDelayMicros, int burstEvery, int burstMicros, int stallEvery, int stallMicros,
+        int messageLimit)
     {
         /** 0–2 ms per message; one in 200 stalls its link up to 8 ms; one send in 50 parks its caller up to 1 ms. */
         static final Options DEFAULT = new Options(2_000, 200, 8_000, 50, 1_000);
+        /** No delay, no stall: only the tap. */
+        static final Options NONE = new Options(0, 0, 0, 0, 0);
+
+        Options(final int maxDelayMicros, final int burstEvery, final int burstMicros, final int stallEvery,
+            final int stallMicros)
+        {
+            this(maxDelayMicros, burstEvery, burstMicros, stallEvery, stallMicros, 0);
+        }
+
+        Options withMessageLimit(final int bytes)
+        {
+            return new Options(maxDelayMicros, burstEvery, burstMicros, stallEvery, stallMicros, bytes);
+        }
     }
 
     private static final long FLUSH_ON_CLOSE_NANOS = TimeUnit.SECONDS.toNanos(5);
@@ -97,11 +116,11 @@ final class ChaosTransport implements Transport
     @Override
     public void send(final int peer, final DirectBuffer buffer, final int offset, final int length)
     {
-        if (length > delegate.maxMessageLength())
+        if (length > maxMessageLength())
         {
-            // Refused synchronously, exactly as the real transport would refuse it.
-            delegate.send(peer, buffer, offset, length);
-            return;
+            // Refused synchronously, as the real transport refuses a message over its limit.
+            throw new TransportException("message of " + length + " bytes to node " + peer + " exceeds the limit of " +
+                maxMessageLength() + " bytes");
         }
         if (tap != null)
         {
@@ -267,7 +286,8 @@ final class ChaosTransport implements Transport
     @Override
     public int maxMessageLength()
     {
-        return delegate.maxMessageLength();
+        return options.messageLimit() > 0 ? Math.min(options.messageLimit(), delegate.maxMessageLength()) :
+            delegate.maxMessageLength();
     }
 
     @Override

@@ -1,12 +1,17 @@
 package io.nups.node;
 
+import io.nups.manage.HotKeys;
+import io.nups.manage.ReplicationOptions;
 import io.nups.store.KeyLayout;
+import io.nups.store.SlotDescriptor;
+import io.nups.transport.Transport;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -21,12 +26,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Ports of the original NuPS test suite (reference §7 items 1 and 3–6), on tcp and shm, with iteration
- * counts scaled down but every check exact. The replicate variants (test_dynamic_allocation with
- * replicated keys, test_many_key_operations --replicate) are left out: replication does not exist yet.
+ * counts scaled down but every check exact, including the replicate variants (test_dynamic_allocation with
+ * keys 9, 12 and 15 replicated, test_many_key_operations --replicate with every fifth key replicated) on 2–5
+ * nodes. There a {@link ReplicaTap} on every node's transport checks the wire: replicated keys never travel
+ * in any message but SYNC, and SYNC rounds did run.
  */
 class ReferenceSuiteTest
 {
@@ -36,6 +44,11 @@ class ReferenceSuiteTest
     static Stream<Arguments> twoThreeFourNodes()
     {
         return sizes(2, 3, 4);
+    }
+
+    static Stream<Arguments> twoToFiveNodes()
+    {
+        return sizes(2, 3, 4, 5);
     }
 
     static Stream<Arguments> threeFourNodes()
@@ -97,6 +110,31 @@ class ReferenceSuiteTest
         {
             Relocation.dynamicAllocation(cluster, 5_000, 50);
         }
+    }
+
+    /**
+     * test_dynamic_allocation -s 4 replicate: keys 9, 12 and 15 replicated. Key 9 (replicated) and key 10
+     * (relocated) are hammered alike: localize never moves key 9, its pushes stay local and reach every replica
+     * by sync rounds, exactly once; key 10 moves constantly and ends at one node, exactly.
+     */
+    @ParameterizedTest(name = "{0}, {1} nodes")
+    @MethodSource("twoToFiveNodes")
+    void dynamicAllocationWithReplicas(final LocalCluster.Kind kind, final int n)
+    {
+        final KeyLayout layout = KeyLayout.uniform(16, 2);
+        final HotKeys replicated = HotKeys.of(16, 9, 12, 15);
+        final ReplicaTap tap = new ReplicaTap(layout, replicated, n);
+        assertTimeoutPreemptively(Duration.ofSeconds(90), () ->
+        {
+            try (LocalCluster cluster = Replicas.cluster(kind, n, layout, 2, ReplicationOptions.of(replicated),
+                runDirectory, transport -> new ChaosTransport(transport, 0, ChaosTransport.Options.NONE, tap)))
+            {
+                Relocation.dynamicAllocation(cluster, 3_000, 50, 9, 10);
+            }
+        });
+        System.out.println(kind + ", " + n + " nodes: " + tap);
+        tap.assertReplicasStayedLocal();
+        tap.assertRoundsRan(3); // waitReplicaSync alone waits for three
     }
 
     // ---- 4. test_locality_api -------------------------------------------------------------------------------
@@ -468,6 +506,37 @@ class ReferenceSuiteTest
         }
     }
 
+    /**
+     * test_many_key_operations --replicate: every fifth key replicated, the others relocated, mixed in every
+     * operation. The phases' checks hold for both kinds of keys exactly (replicas after WaitReplicaSync), and
+     * the replicated keys never leave their nodes.
+     */
+    @ParameterizedTest(name = "{0}, {1} nodes")
+    @MethodSource("twoToFiveNodes")
+    void manyKeyOperationsWithReplicas(final LocalCluster.Kind kind, final int n)
+    {
+        final KeyLayout layout = KeyLayout.uniform(ManyKeys.KEYS, ManyKeys.LENGTH);
+        final HotKeys everyFifth = HotKeys.of(ManyKeys.KEYS,
+            IntStream.range(0, ManyKeys.KEYS).filter(k -> k % 5 == 0).toArray());
+        final ReplicaTap tap = new ReplicaTap(layout, everyFifth, n);
+        assertTimeoutPreemptively(Duration.ofSeconds(120), () ->
+        {
+            try (LocalCluster cluster = Replicas.cluster(kind, n, layout, 2, ReplicationOptions.of(everyFifth),
+                runDirectory, transport -> new ChaosTransport(transport, 0, ChaosTransport.Options.NONE, tap)))
+            {
+                final ManyKeys test = new ManyKeys(cluster, 300, 11);
+                test.runAll();
+                for (int k = 0; k < everyFifth.size(); k++)
+                {
+                    Replicas.assertEverywhere(cluster, everyFifth.key(k), test.snapshot(everyFifth.key(k)));
+                }
+            }
+        });
+        System.out.println(kind + ", " + n + " nodes: " + tap);
+        tap.assertReplicasStayedLocal();
+        tap.assertRoundsRan(9); // three waits for replica sync, three rounds each
+    }
+
     /** The three phases of test_many_key_operations over one cluster. */
     static final class ManyKeys
     {
@@ -506,11 +575,11 @@ class ReferenceSuiteTest
                 {
                     worker.waitFor(worker.push(allKeys, initial));
                 }
-                worker.barrier();
+                settle(node, worker);
                 pullsAndLocalizes(worker, random);
                 worker.barrier();
                 monotonicPushes(worker, random);
-                worker.barrier();
+                settle(node, worker);
                 if (node.rank() == 0 && worker.index() == 0)
                 {
                     worker.waitFor(worker.pull(allKeys, snapshot));
@@ -518,9 +587,19 @@ class ReferenceSuiteTest
                 worker.barrier();
                 assertSnapshotIsInitialPlusPushes();
                 eventualConsistency(worker, random);
-                worker.barrier();
+                settle(node, worker);
                 assertAllEqual(worker, snapshot, "(iii) after cancelling async pushes");
             });
+        }
+
+        /**
+         * Barrier, then WaitReplicaSync: this node's replicas hold every update made anywhere before the
+         * barrier (a no-op without replicated keys).
+         */
+        private static void settle(final Node node, final NodeWorker worker)
+        {
+            worker.barrier();
+            node.waitReplicaSync();
         }
 
         /** (i) Up to 10 outstanding pulls, random localizes: every pulled value equals its initial value. */
@@ -593,6 +672,12 @@ class ReferenceSuiteTest
                 worker.waitFor(worker.push(keys, delta));
             }
             worker.waitAll();
+        }
+
+        /** The value of {@code key} after phase (ii), which phase (iii) returns to. */
+        float[] snapshot(final int key)
+        {
+            return Arrays.copyOfRange(snapshot, key * LENGTH, (key + 1) * LENGTH);
         }
 
         /** Between (ii) and (iii): every push of (ii) was applied exactly once. */
@@ -668,6 +753,41 @@ class ReferenceSuiteTest
         }
     }
 
+    /** Clusters with replicated keys and their checks, shared with the replication chaos test. */
+    static final class Replicas
+    {
+        private Replicas()
+        {
+        }
+
+        /** A relocation-mode cluster replicating as {@code options} says, each transport passed through wrap. */
+        static LocalCluster cluster(final LocalCluster.Kind kind, final int n, final KeyLayout layout,
+            final int threads, final ReplicationOptions options, final Path runDirectory,
+            final UnaryOperator<Transport> wrap)
+        {
+            return new LocalCluster(kind, n, layout, threads, true, null, runDirectory, wrap,
+                settings -> settings.withReplication(options));
+        }
+
+        /**
+         * Every node holds a replica of the key (its slot state, and a pull done on the fast path) with exactly
+         * {@code expected}: call once every node waited for replica sync after the last push.
+         */
+        static void assertEverywhere(final LocalCluster cluster, final int key, final float[] expected)
+        {
+            for (int rank = 0; rank < cluster.size(); rank++)
+            {
+                final Node node = cluster.node(rank);
+                assertEquals(SlotDescriptor.STATE_REPLICA, node.store().state(key),
+                    "slot state of replicated key " + key + " at node " + rank);
+                final float[] out = new float[expected.length];
+                assertEquals(NodeWorker.DONE, node.worker(0).pull(key, out), "replicated key " + key +
+                    " is pulled locally at node " + rank);
+                assertArrayEquals(expected, out, "replicated key " + key + " at node " + rank);
+            }
+        }
+    }
+
     /** Checks shared with the chaos tests. */
     static final class Relocation
     {
@@ -675,30 +795,41 @@ class ReferenceSuiteTest
         {
         }
 
-        /**
-         * test_dynamic_allocation: every worker runs {@code iterations} of async push([1, 2]) and pull of
-         * key 9, localizing it every {@code localizeEvery}th iteration, waiting for nothing until the end.
-         * Then key 9 holds exactly [pushes, 2 × pushes] at every node, and exactly one node holds it.
-         */
+        /** {@link #dynamicAllocation(LocalCluster, int, int, int...)} of key 9, as in the reference. */
         static void dynamicAllocation(final LocalCluster cluster, final int iterations, final int localizeEvery)
             throws Exception
         {
-            final int key = 9;
+            dynamicAllocation(cluster, iterations, localizeEvery, 9);
+        }
+
+        /**
+         * test_dynamic_allocation: every worker runs {@code iterations} of async push([1, 2]) and pull of
+         * each key, localizing it every {@code localizeEvery}th iteration, waiting for nothing until the end
+         * (then WaitAll, barrier, WaitReplicaSync). Then each key holds exactly [pushes, 2 × pushes] at every
+         * node; exactly one node holds a relocated key, every node a replicated one.
+         */
+        static void dynamicAllocation(final LocalCluster cluster, final int iterations, final int localizeEvery,
+            final int... keys) throws Exception
+        {
             cluster.runOnAllWorkers((node, worker) ->
             {
                 final float[] delta = {1, 2};
                 final float[] out = new float[2];
                 for (int i = 0; i < iterations; i++)
                 {
-                    if (i % localizeEvery == 0)
+                    for (final int key : keys)
                     {
-                        worker.localize(new int[] {key});
+                        if (i % localizeEvery == 0)
+                        {
+                            worker.localize(new int[] {key});
+                        }
+                        worker.push(key, delta);
+                        worker.pull(key, out);
                     }
-                    worker.push(key, delta);
-                    worker.pull(key, out);
                 }
                 worker.waitAll();
                 worker.barrier();
+                node.waitReplicaSync();
             });
             int workers = 0;
             for (int rank = 0; rank < cluster.size(); rank++)
@@ -706,7 +837,19 @@ class ReferenceSuiteTest
                 workers += cluster.node(rank).settings().threads();
             }
             final long pushes = (long)workers * iterations;
-            assertHeldOnceWithValue(cluster, key, new float[] {pushes, 2 * pushes});
+            final HotKeys replicated = cluster.node(0).settings().replication().keys();
+            for (final int key : keys)
+            {
+                final float[] expected = {pushes, 2 * pushes};
+                if (replicated.contains(key))
+                {
+                    Replicas.assertEverywhere(cluster, key, expected);
+                }
+                else
+                {
+                    assertHeldOnceWithValue(cluster, key, expected);
+                }
+            }
         }
 
         /** Every node pulls {@code expected}; exactly one node holds the key; nothing is left in transfer. */
