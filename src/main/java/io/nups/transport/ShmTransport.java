@@ -54,6 +54,7 @@ public final class ShmTransport implements Transport
     private final Int2ObjectHashMap<MappedByteBuffer>[] peerRegions;
     private final List<Integer> localRegions = new ArrayList<>();
     private final boolean[] lost;
+    private final HeartbeatJudge heartbeatJudge;
     private final org.agrona.concurrent.MessageHandler ringHandler =
         (typeId, buffer, index, length) -> this.messageHandler.onMessage(typeId - 1, buffer, index, length);
     private MessageHandler messageHandler;
@@ -116,6 +117,7 @@ public final class ShmTransport implements Transport
         control.putInt(VERSION_OFFSET, PROTOCOL_VERSION);
         control.putInt(SLEEPING_OFFSET, AWAKE);
         control.putLongVolatile(HEARTBEAT_OFFSET, System.currentTimeMillis());
+        heartbeatJudge = new HeartbeatJudge(options.livenessTimeout().toMillis(), System.currentTimeMillis());
         control.putIntVolatile(STATE_OFFSET, STATE_STARTING);
         control.putIntVolatile(MAGIC_OFFSET, MAGIC);
         try
@@ -457,6 +459,7 @@ public final class ShmTransport implements Transport
     {
         final long now = System.currentTimeMillis();
         control.putLongVolatile(HEARTBEAT_OFFSET, now);
+        final boolean mayJudgeSilence = heartbeatJudge.mayJudge(now);
         for (int peer = 0; peer < nodes; peer++)
         {
             final UnsafeBuffer view = peerControls[peer];
@@ -470,7 +473,7 @@ public final class ShmTransport implements Transport
             {
                 lose(peer, "process " + peerPid + " is gone");
             }
-            else if (silence > options.livenessTimeout().toMillis())
+            else if (mayJudgeSilence && silence > options.livenessTimeout().toMillis())
             {
                 lose(peer, "sent no heartbeat for " + silence + " ms");
             }
