@@ -168,6 +168,71 @@ class SamplingTest
         }
     }
 
+    static Stream<Arguments> distributionCases()
+    {
+        return Stream.of(
+            Arguments.of("naive", SamplingScheme.NAIVE, false, LocalCluster.Kind.TCP, 3, false),
+            Arguments.of("preloc", SamplingScheme.PRELOC, false, LocalCluster.Kind.SHM, 3, true),
+            Arguments.of("pool, reuse 1", SamplingScheme.POOL, false, LocalCluster.Kind.TCP, 4, false),
+            Arguments.of("local", SamplingScheme.LOCAL, false, LocalCluster.Kind.SHM, 4, true),
+            Arguments.of("local, replicas down-weighted", SamplingScheme.LOCAL, true, LocalCluster.Kind.TCP, 3, true));
+    }
+
+    /**
+     * Each node's samples fit the target (naive, preloc, pool without reuse: i.i.d. draws), or the target restricted
+     * to the node's local keys, replicas weighted 1/N if down-weighted (local). Chi-square per node with fixed
+     * seeds; {@link ChiSquare} documents the false-failure rate.
+     */
+    @ParameterizedTest(name = "{0}, {3}, {4} nodes, replicated {5}")
+    @MethodSource("distributionCases")
+    void samplesFollowTheTargetOrItsLocalRestriction(final String name, final SamplingScheme scheme,
+        final boolean downweight, final LocalCluster.Kind kind, final int n, final boolean replicated) throws Exception
+    {
+        final double[] weights = new double[KEYS];
+        for (int k = 0; k < KEYS; k++)
+        {
+            weights[k] = k % 11 == 4 ? 0 : 1 / Math.pow(1 + k, 0.8);
+        }
+        final AliasTable target = AliasTable.of(weights);
+        final AtomicLongArray[] used = new AtomicLongArray[n];
+        assertTimeoutPreemptively(Duration.ofSeconds(90), () ->
+        {
+            try (LocalCluster cluster = cluster(kind, n, replicated, rank -> SamplingOptions.of(target)
+                .withScheme(scheme).withDownweightedReplicas(downweight).withSeed(20221001L)))
+            {
+                for (int rank = 0; rank < n; rank++)
+                {
+                    used[rank] = new AtomicLongArray(KEYS);
+                }
+                cluster.runOnAllWorkers((node, worker) ->
+                {
+                    spreadKeys(node, worker);
+                    sample(worker, KEYS_PER_SAMPLE, used[node.rank()]);
+                });
+            }
+        });
+        for (int rank = 0; rank < n; rank++)
+        {
+            final IntPredicate local = localTo(rank, n, replicated);
+            final double[] expected = new double[KEYS];
+            double total = 0;
+            for (int k = 0; k < KEYS; k++)
+            {
+                final double weight = scheme != SamplingScheme.LOCAL ? target.probability(k) : !local.test(k) ? 0 :
+                    downweight && EVERY_FIFTH.contains(k) ? target.probability(k) / n : target.probability(k);
+                expected[k] = weight;
+                total += weight;
+            }
+            final long[] observed = new long[KEYS];
+            for (int k = 0; k < KEYS; k++)
+            {
+                expected[k] /= total;
+                observed[k] = used[rank].get(k);
+            }
+            ChiSquare.assertFits(name + " samples of node " + rank, observed, expected);
+        }
+    }
+
     /** Worker 0 of each node gives its keys (k ≡ rank mod N) the value (k, −k) and moves them here. */
     private static void spreadKeys(final Node node, final NodeWorker worker)
     {
