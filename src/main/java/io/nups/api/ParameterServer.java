@@ -2,6 +2,7 @@ package io.nups.api;
 
 import io.nups.manage.HotKeys;
 import io.nups.node.Node;
+import io.nups.sample.SamplingStats;
 
 /**
  * A running nups node: the store of its parameters and its worker threads' handles. Start one with
@@ -112,6 +113,15 @@ public final class ParameterServer implements AutoCloseable
     public String replicaSummary()
     {
         return node.replication() == null ? null : node.replication().summary();
+    }
+
+    /**
+     * This node's sampling statistics: samples, share served locally, empiric reuse and postponed share (pool),
+     * checks per local draw (local). Exact once the workers stopped sampling.
+     */
+    public SamplingStats samplingStats()
+    {
+        return node.sampling().stats();
     }
 
     /** Latency and throughput per operation kind, one screen of text. */
