@@ -10,6 +10,7 @@ import io.nups.sample.SamplingOptions;
 import io.nups.sample.SamplingScheme;
 import io.nups.sample.SamplingStats;
 import io.nups.store.KeyLayout;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -29,6 +30,7 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -230,6 +232,77 @@ class SamplingTest
                 observed[k] = used[rank].get(k);
             }
             ChiSquare.assertFits(name + " samples of node " + rank, observed, expected);
+        }
+    }
+
+    @Test
+    void localSamplingOnANodeWithoutLocalKeysFailsNamingIt() throws Exception
+    {
+        // Classic mode: node 0 holds [0, 500), the distribution draws only [500, 1000).
+        final LocalCluster.RankConfiguration configure = (rank, s) -> new NodeSettings(s.layout(), s.threads(),
+            s.store(), s.latencySampleEvery(), Duration.ofSeconds(2), null, s.profileInterval(), false, null)
+            .withSampling(SamplingOptions.of(KeyDistribution.uniform(500, KEYS)).withScheme(SamplingScheme.LOCAL));
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () ->
+        {
+            try (LocalCluster cluster = new LocalCluster(LocalCluster.Kind.TCP, 2, LAYOUT, 1, false, null,
+                runs.resolve("run"), UnaryOperator.identity(), configure))
+            {
+                final NodeWorker holder = cluster.node(1).worker(0);
+                final int[] key = new int[1];
+                assertEquals(NodeWorker.DONE, holder.pullSample(holder.prepareSample(1), key, new float[LENGTH]));
+                assertTrue(key[0] >= 500, "node 1 holds every key drawn");
+                final NodeWorker empty = cluster.node(0).worker(0);
+                final long id = empty.prepareSample(1);
+                final IllegalStateException none = assertThrows(IllegalStateException.class,
+                    () -> empty.pullSample(id, key, new float[LENGTH]));
+                assertTrue(none.getMessage().contains("without finding one held on node 0"), none.getMessage());
+            }
+        });
+    }
+
+    @Test
+    void postponingInClassicModeMovesRemoteKeysBehindAndLosesNone() throws Exception
+    {
+        // Keys never move in classic mode: about half of each node's samples are remote, so postponing happens.
+        final Replay[] replays = {new Replay(0, 20_000), new Replay(1, 20_000)};
+        final AtomicLongArray[] used = {new AtomicLongArray(KEYS), new AtomicLongArray(KEYS)};
+        final SamplingStats[] stats = new SamplingStats[2];
+        final int groups = 1000;
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () ->
+        {
+            try (LocalCluster cluster = new LocalCluster(LocalCluster.Kind.SHM, 2, LAYOUT, 1, false, null,
+                runs.resolve("run"), UnaryOperator.identity(), (rank, s) -> s.withSampling(SamplingOptions
+                    .of(replays[rank]).withScheme(SamplingScheme.POOL).withGroupSize(50).withReuse(2)
+                    .withPostpone(true))))
+            {
+                cluster.runOnAllWorkers((node, worker) ->
+                {
+                    final int[] key = new int[1];
+                    final float[] value = new float[LENGTH];
+                    for (int g = 0; g < groups; g++)
+                    {
+                        final long id = worker.prepareSample(10);
+                        for (int i = 0; i < 10; i++)
+                        {
+                            worker.waitFor(worker.pullSample(id, key, value));
+                            used[node.rank()].incrementAndGet(key[0]);
+                        }
+                    }
+                    worker.waitAll();
+                    worker.barrier();
+                });
+                stats[0] = cluster.node(0).sampling().stats();
+                stats[1] = cluster.node(1).sampling().stats();
+            }
+        });
+        for (int rank = 0; rank < 2; rank++)
+        {
+            final long[] expected = replays[rank].first(groups * 10 / 2, 2);
+            for (int key = 0; key < KEYS; key++)
+            {
+                assertEquals(expected[key], used[rank].get(key), "node " + rank + " used key " + key);
+            }
+            assertTrue(stats[rank].postponed() > 0 && stats[rank].postponedShare() < 0.5, stats[rank].summary());
         }
     }
 
