@@ -261,19 +261,21 @@ class SamplingTest
     }
 
     @Test
-    void postponingInClassicModeMovesRemoteKeysBehindAndLosesNone() throws Exception
+    void postponingMovesEachNonLocalKeyToTheEndOfItsGroup() throws Exception
     {
-        // Keys never move in classic mode: about half of each node's samples are remote, so postponing happens.
-        final Replay[] replays = {new Replay(0, 20_000), new Replay(1, 20_000)};
-        final AtomicLongArray[] used = {new AtomicLongArray(KEYS), new AtomicLongArray(KEYS)};
-        final SamplingStats[] stats = new SamplingStats[2];
+        // Classic mode, so locality is fixed (node 0 holds [0, 500), node 1 the rest); reuse 1 and one worker per
+        // node, so group j is exactly entries [10j, 10j + 10) of the node's sequence, and the order of its pulls
+        // follows from the postponing rule alone.
         final int groups = 1000;
+        final int size = 10;
+        final Replay[] replays = {new Replay(0, 20_000), new Replay(1, 20_000)};
+        final int[][] pulled = new int[2][groups * size];
+        final SamplingStats[] stats = new SamplingStats[2];
         assertTimeoutPreemptively(Duration.ofSeconds(60), () ->
         {
             try (LocalCluster cluster = new LocalCluster(LocalCluster.Kind.SHM, 2, LAYOUT, 1, false, null,
                 runs.resolve("run"), UnaryOperator.identity(), (rank, s) -> s.withSampling(SamplingOptions
-                    .of(replays[rank]).withScheme(SamplingScheme.POOL).withGroupSize(50).withReuse(2)
-                    .withPostpone(true))))
+                    .of(replays[rank]).withScheme(SamplingScheme.POOL).withGroupSize(50).withPostpone(true))))
             {
                 cluster.runOnAllWorkers((node, worker) ->
                 {
@@ -281,14 +283,13 @@ class SamplingTest
                     final float[] value = new float[LENGTH];
                     for (int g = 0; g < groups; g++)
                     {
-                        final long id = worker.prepareSample(10);
-                        for (int i = 0; i < 10; i++)
+                        final long id = worker.prepareSample(size);
+                        for (int i = 0; i < size; i++)
                         {
                             worker.waitFor(worker.pullSample(id, key, value));
-                            used[node.rank()].incrementAndGet(key[0]);
+                            pulled[node.rank()][g * size + i] = key[0];
                         }
                     }
-                    worker.waitAll();
                     worker.barrier();
                 });
                 stats[0] = cluster.node(0).sampling().stats();
@@ -297,13 +298,103 @@ class SamplingTest
         });
         for (int rank = 0; rank < 2; rank++)
         {
-            final long[] expected = replays[rank].first(groups * 10 / 2, 2);
-            for (int key = 0; key < KEYS; key++)
+            final int node = rank;
+            final IntPredicate local = k -> k / (KEYS / 2) == node;
+            long postponed = 0;
+            for (int g = 0; g < groups; g++)
             {
-                assertEquals(expected[key], used[rank].get(key), "node " + rank + " used key " + key);
+                final int[] group = new int[size];
+                for (int i = 0; i < size; i++)
+                {
+                    group[i] = replays[rank].at(g * size + i);
+                }
+                final int[] expected = postponedOrder(group, local);
+                postponed += expected.length - size;
+                final int[] actual = java.util.Arrays.copyOfRange(pulled[rank], g * size, (g + 1) * size);
+                assertEquals(java.util.Arrays.toString(java.util.Arrays.copyOf(expected, size)),
+                    java.util.Arrays.toString(actual), "node " + rank + ", group " + g + " of " +
+                    java.util.Arrays.toString(group));
             }
-            assertTrue(stats[rank].postponed() > 0 && stats[rank].postponedShare() < 0.5, stats[rank].summary());
+            assertTrue(postponed > 0, "some keys were remote");
+            assertEquals(postponed, stats[rank].postponed(), stats[rank].summary());
         }
+    }
+
+    /**
+     * The reference's rule, as an oracle: take the next key; if it is not local and more keys follow and it is one
+     * of the group's own, append it to the group and take the next instead. Returns the keys in the order used,
+     * followed by one entry per postponement (so its length tells how many happened).
+     */
+    private static int[] postponedOrder(final int[] group, final IntPredicate local)
+    {
+        final java.util.List<Integer> keys = new java.util.ArrayList<>();
+        for (final int key : group)
+        {
+            keys.add(key);
+        }
+        final int[] order = new int[group.length * 2];
+        int used = 0;
+        int postponements = 0;
+        for (int pull = 0; pull < group.length; pull++)
+        {
+            if (used < group.length && used + 1 < keys.size())
+            {
+                final int key = keys.get(used++);
+                if (local.test(key))
+                {
+                    order[pull] = key;
+                    continue;
+                }
+                keys.add(key);
+                postponements++;
+            }
+            order[pull] = keys.get(used++);
+        }
+        return java.util.Arrays.copyOf(order, group.length + postponements);
+    }
+
+    @Test
+    void thePoolUsesEachDrawnKeyReuseTimesWithinItsGroupWindow()
+    {
+        // One node, one worker taking the pool in order: the positions [150j, 150j + 150) hold exactly three
+        // copies of entries [50j, 50j + 50) of the sequence, whatever the agent's permutations.
+        final Replay replay = new Replay(0, 30_000);
+        final NodeSettings settings = new NodeSettings(LAYOUT, 1, io.nups.store.StoreOptions.DEFAULT, 16,
+            Duration.ofSeconds(10), null, Duration.ofSeconds(1), true, null).withSampling(SamplingOptions.of(replay)
+            .withScheme(SamplingScheme.POOL).withGroupSize(50).withReuse(REUSE));
+        final int windows = 400;
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () ->
+        {
+            try (Node node = new Node(settings))
+            {
+                final NodeWorker worker = node.worker(0);
+                final int window = 50 * REUSE;
+                final int[] keys = new int[10];
+                final float[] values = new float[keys.length * LENGTH];
+                final int[] taken = new int[windows * window];
+                for (int p = 0; p < taken.length; p += keys.length)
+                {
+                    worker.pullSample(worker.prepareSample(keys.length), keys, values);
+                    System.arraycopy(keys, 0, taken, p, keys.length);
+                }
+                for (int w = 0; w < windows; w++)
+                {
+                    final long[] expected = new long[KEYS];
+                    for (int i = 0; i < 50; i++)
+                    {
+                        expected[replay.at(w * 50 + i)] += REUSE;
+                    }
+                    final long[] actual = new long[KEYS];
+                    for (int p = w * window; p < (w + 1) * window; p++)
+                    {
+                        actual[taken[p]]++;
+                    }
+                    assertEquals(java.util.Arrays.toString(expected), java.util.Arrays.toString(actual), "window " + w);
+                }
+                final SamplingStats stats = node.sampling().stats();
+                assertEquals(taken.length, stats.poolUsed(), stats.summary());
+            }
+        });
     }
 
     /** Worker 0 of each node gives its keys (k ≡ rank mod N) the value (k, −k) and moves them here. */
