@@ -49,7 +49,17 @@ public record NodeSettings(
         final Duration profileInterval, final boolean relocation, final Long keyPermutationSeed)
     {
         this(layout, threads, store, latencySampleEvery, waitTimeout, profileDirectory, profileInterval, relocation,
-            keyPermutationSeed, true, false, null, null);
+            keyPermutationSeed, true, false, null);
+    }
+
+    /** Settings without sampling support. */
+    public NodeSettings(final KeyLayout layout, final int threads, final StoreOptions store,
+        final int latencySampleEvery, final Duration waitTimeout, final Path profileDirectory,
+        final Duration profileInterval, final boolean relocation, final Long keyPermutationSeed,
+        final boolean oneSidedPulls, final boolean locationCaches, final ReplicationOptions replication)
+    {
+        this(layout, threads, store, latencySampleEvery, waitTimeout, profileDirectory, profileInterval, relocation,
+            keyPermutationSeed, oneSidedPulls, locationCaches, replication, null);
     }
 
     public NodeSettings
