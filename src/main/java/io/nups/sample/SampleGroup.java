@@ -71,7 +71,7 @@ final class SampleGroup
     {
         if (postponedCount == postponed.length)
         {
-            postponed = java.util.Arrays.copyOf(postponed, Math.max(count, 4));
+            postponed = java.util.Arrays.copyOf(postponed, Math.max(count, 2 * postponed.length + 1));
         }
         postponed[postponedCount++] = key;
     }
