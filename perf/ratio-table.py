@@ -5,6 +5,9 @@ LocalPathBenchmark: PS / raw UnsafeBuffer (bounds-checked and unchecked) and PS 
 Ratios are of speed (throughput), so > 1 means the parameter server is faster. For average-time
 results the ratio is inverted accordingly (baseline time / PS time).
 
+SamplingBenchmark: samples per second of each scheme per node count and its ratio to naive at the same node
+count (> 1 means faster than naive).
+
 TransportRoundTripBenchmark: each variant's round-trip latency at each payload size and its ratio to
 the raw NIO ping-pong (variant time / rawNio time, so > 1 means slower than raw NIO). Sample-time
 results also get p50 (and its ratio to rawNio's p50), p99 and p99.9 columns.
@@ -61,8 +64,41 @@ def main():
         if printed:
             print()
         printed = round_trip_table(runs, markdown) or printed
+    if any("SamplingBenchmark" in run["benchmark"] for run in runs):
+        if printed:
+            print()
+        printed = sampling_table(runs, markdown) or printed
     if not printed:
-        sys.exit("no LocalPathBenchmark or TransportRoundTripBenchmark results in " + args[0])
+        sys.exit("no LocalPathBenchmark, TransportRoundTripBenchmark or SamplingBenchmark results in " + args[0])
+
+
+SAMPLING_SCHEMES = ("naive", "preloc", "pool", "pool_postpone", "local")
+
+
+def sampling_table(runs, markdown):
+    """SamplingBenchmark: samples/s per (nodes, scheme) and the ratio to naive at the same node count."""
+    cells = defaultdict(dict)  # nodes -> scheme -> (score, error, unit)
+    for run in runs:
+        if "SamplingBenchmark" not in run["benchmark"]:
+            continue
+        params = run.get("params", {})
+        metric = run["primaryMetric"]
+        cells[int(params["nodes"])][params["scheme"]] = (metric["score"], metric["scoreError"], metric["scoreUnit"])
+    if not cells:
+        return False
+    rows = []
+    for nodes in sorted(cells):
+        base = cells[nodes].get("naive")
+        for scheme in SAMPLING_SCHEMES:
+            cell = cells[nodes].get(scheme)
+            if cell is None:
+                continue
+            ratio = "-" if base is None else "%.2f" % (cell[0] / base[0])
+            rows.append([str(nodes), scheme, fmt(cell), ratio])
+    unit = next(iter(next(iter(cells.values())).values()))[2]
+    print("SamplingBenchmark, node 0's samples per second (" + unit + "), ratio to naive at the same node count:")
+    print_table(["nodes", "scheme", "samples/s", "x naive"], rows, markdown)
+    return True
 
 
 def round_trip_table(runs, markdown):

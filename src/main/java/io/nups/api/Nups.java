@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import io.nups.node.ClusterStart;
 import io.nups.node.NodeSettings;
 import io.nups.node.TransportChoice;
+import io.nups.sample.SamplingOptions;
 import io.nups.store.KeyLayout;
 import io.nups.store.StoreOptions;
 
@@ -128,6 +129,7 @@ public final class Nups
         private ReplicationOptions replication;
         private long[] accessCounts;
         private Duration accessWindow;
+        private SamplingOptions sampling;
 
         private Builder()
         {
@@ -331,6 +333,18 @@ public final class Nups
             return this;
         }
 
+        /**
+         * Sampling support ({@link Worker#prepareSample}): the target distribution and the scheme, e.g.
+         * {@code SamplingOptions.of(AliasTable.unigram(wordCounts)).withScheme(SamplingScheme.POOL).withReuse(4)}.
+         * Defaults are NuPS's (naive; pool: group size 250, reuse 1) except postponing, which is off unless
+         * {@code withPostpone(true)}. Each node may choose its own.
+         */
+        public Builder sampling(final SamplingOptions options)
+        {
+            this.sampling = options;
+            return this;
+        }
+
         /** Bound on joining the cluster and connecting to every peer (default 60 s). */
         public Builder startupTimeout(final Duration timeout)
         {
@@ -360,7 +374,8 @@ public final class Nups
             final ReplicationOptions replicated = chooseReplicas(layout);
             final NodeSettings settings = new NodeSettings(layout, threads, store, latencySampleEvery, waitTimeout,
                 profileDirectory, profileInterval, mode == Mode.RELOCATION, keyPermutationSeed)
-                .withOneSidedPulls(oneSidedPulls).withLocationCaches(locationCaches).withReplication(replicated);
+                .withOneSidedPulls(oneSidedPulls).withLocationCaches(locationCaches).withReplication(replicated)
+                .withSampling(sampling);
             return new ParameterServer(ClusterStart.start(cluster, TransportChoice.valueOf(transport.name()),
                 settings, startupTimeout));
         }

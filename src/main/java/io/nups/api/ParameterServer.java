@@ -3,6 +3,7 @@ package io.nups.api;
 import io.nups.manage.HotKeys;
 import io.nups.metrics.OpKind;
 import io.nups.node.Node;
+import io.nups.sample.SamplingStats;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -131,6 +132,15 @@ public final class ParameterServer implements AutoCloseable
     public Histogram latency(final OpKind kind)
     {
         return node.report().snapshot(kind);
+    }
+
+    /**
+     * This node's sampling statistics: samples, share served locally, empiric reuse and postponed share (pool),
+     * checks per local draw (local). Exact once the workers stopped sampling.
+     */
+    public SamplingStats samplingStats()
+    {
+        return node.sampling().stats();
     }
 
     /** Latency and throughput per operation kind, one screen of text. */

@@ -97,6 +97,48 @@ public final class Worker
         return delegate.localize(keys);
     }
 
+    /**
+     * Announces that {@code count} samples will be needed from one group (NuPS's PrepareSample) and returns the
+     * group's id. Never blocks, except while the pool scheme's pool is behind. Depending on the scheme the keys
+     * are drawn now and localized ahead (preloc, pool): those localizes are operations of this worker, which
+     * {@link #waitAll()} covers. Requires sampling to be configured ({@link Nups.Builder#sampling}).
+     *
+     * <pre>{@code
+     * long id = w.prepareSample(10);            // e.g. one data point ahead of its use
+     * int[] key = new int[1];
+     * float[] value = new float[w.valueLength(0)];
+     * for (int i = 0; i < 10; i++) {
+     *     w.waitFor(w.pullSample(id, key, value)); // key[0] drawn, value holds its parameters
+     * }                                        // the group is freed once all 10 were pulled
+     * }</pre>
+     *
+     * @throws IllegalStateException when sampling is off, or the pool failed or stayed behind past the wait
+     *                               timeout (the message says why)
+     */
+    public long prepareSample(final int count)
+    {
+        return delegate.prepareSample(count);
+    }
+
+    /**
+     * Hands out the next {@code keys.length} samples of group {@code sampleId} into {@code keys} and pulls their
+     * values into {@code values} (NuPS's PullSample): returns the pull's handle, {@link #DONE} if every key was
+     * local. {@code values.length} must be the sum of the sampled keys' value lengths, so sample from keys of one
+     * length. The local scheme hands out one key per call.
+     *
+     * @throws IllegalArgumentException for an unknown or freed id, or more keys than the group has left
+     */
+    public long pullSample(final long sampleId, final int[] keys, final float[] values)
+    {
+        return delegate.pullSample(sampleId, keys, values);
+    }
+
+    /** Discards the samples of group {@code sampleId} not pulled yet (NuPS's FinishSample); no-op if freed. */
+    public void finishSample(final long sampleId)
+    {
+        delegate.finishSample(sampleId);
+    }
+
     /** True once the operation of {@code handle} has completed. */
     public boolean isDone(final long handle)
     {

@@ -10,12 +10,12 @@ import java.util.concurrent.locks.LockSupport;
  * consumer sees the work or the producer sees the sleeper: no wake-up is lost. Sleeps are still bounded, so a
  * caller's timeout and failure checks keep running.
  */
-final class Doorbell
+public final class Doorbell
 {
     private volatile Thread sleeper;
 
     /** Producer side: call after the work is visible (queued, counted). Costs a volatile read if nobody sleeps. */
-    void ring()
+    public void ring()
     {
         final Thread thread = sleeper;
         if (thread != null)
@@ -25,13 +25,13 @@ final class Doorbell
     }
 
     /** Consumer side (one thread), step 1: announce the sleep; then check for work once more. */
-    void arm()
+    public void arm()
     {
         sleeper = Thread.currentThread();
     }
 
     /** Consumer side, step 2: parks up to {@code maxNanos} if the check after {@link #arm()} found no work. */
-    void park(final boolean noWork, final long maxNanos)
+    public void park(final boolean noWork, final long maxNanos)
     {
         if (noWork)
         {

@@ -10,6 +10,7 @@ import io.nups.manage.OperationTable;
 import io.nups.manage.HotKeys;
 import io.nups.manage.ParameterManager;
 import io.nups.manage.Replication;
+import io.nups.sample.Sampling;
 import io.nups.transport.RegionDescriptor;
 import io.nups.transport.Transport;
 import org.slf4j.Logger;
@@ -42,6 +43,7 @@ public final class Node implements AutoCloseable
     private final ParameterManager manager;
     /** Null on a single node. */
     private final Replication replication;
+    private final Sampling sampling;
     private final LatencyReport report;
     private final NodeWorker[] workers;
     private final WorkerBarrier barrier;
@@ -70,6 +72,7 @@ public final class Node implements AutoCloseable
         this.report = new LatencyReport("r" + rank);
         ParameterManager startedManager = null;
         Replication startedReplication = null;
+        Sampling startedSampling = null;
         try
         {
             final int numKeys = settings.layout().numKeys();
@@ -87,10 +90,12 @@ public final class Node implements AutoCloseable
                     store.insert(key, SlotDescriptor.STATE_OWNED, null, 0);
                 }
             }
-            final OperationTable[] tables = new OperationTable[settings.threads()];
+            // One table per worker, and one for the sampling pool agent, which localizes as a worker does.
+            final OperationTable[] tables = new OperationTable[settings.threads() + 1];
             for (int i = 0; i < tables.length; i++)
             {
-                tables[i] = new OperationTable("node " + rank + " worker " + i, OPERATIONS_PER_WORKER);
+                tables[i] = new OperationTable(i < settings.threads() ? "node " + rank + " worker " + i :
+                    "node " + rank + " sampling pool", OPERATIONS_PER_WORKER);
             }
             if (transport != null)
             {
@@ -116,6 +121,9 @@ public final class Node implements AutoCloseable
             }
             this.manager = startedManager;
             this.replication = startedReplication;
+            startedSampling = new Sampling(settings.sampling(), store, rank, nodes,
+                PoolLocalizer.of(settings, startedManager, report), settings.waitTimeout().toNanos());
+            this.sampling = startedSampling;
             this.workers = new NodeWorker[settings.threads()];
             for (int i = 0; i < workers.length; i++)
             {
@@ -131,6 +139,7 @@ public final class Node implements AutoCloseable
                 report.startIntervalLog(
                     settings.profileDirectory().resolve(profilePrefix() + ".hlog"), settings.profileInterval().toMillis());
             }
+            startedSampling.start();
         }
         catch (final IOException ex)
         {
@@ -139,6 +148,10 @@ public final class Node implements AutoCloseable
         }
         catch (final RuntimeException ex)
         {
+            if (startedSampling != null)
+            {
+                startedSampling.close();
+            }
             if (startedManager != null)
             {
                 startedManager.close();
@@ -225,6 +238,12 @@ public final class Node implements AutoCloseable
         {
             replication.setup(on);
         }
+    }
+
+    /** Sampling support of this node (off unless the settings give a distribution). */
+    public Sampling sampling()
+    {
+        return sampling;
     }
 
     /** Null on a single node. */
@@ -344,6 +363,7 @@ public final class Node implements AutoCloseable
      */
     void leaveCluster()
     {
+        stopSampling();
         if (left || manager == null || manager.failure() != null)
         {
             return;
@@ -358,6 +378,20 @@ public final class Node implements AutoCloseable
         catch (final RuntimeException ex)
         {
             LOG.warn("node {}: leaving without the other nodes: {}", rank, ex.getMessage());
+        }
+    }
+
+    /** The pool agent stops and its localizes complete before the nodes agree to leave; logs the statistics once. */
+    private void stopSampling()
+    {
+        if (sampling.isClosed())
+        {
+            return;
+        }
+        sampling.close();
+        if (sampling.summary() != null)
+        {
+            LOG.info(sampling.summary());
         }
     }
 

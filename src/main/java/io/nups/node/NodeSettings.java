@@ -1,6 +1,7 @@
 package io.nups.node;
 
 import io.nups.manage.ReplicationOptions;
+import io.nups.sample.SamplingOptions;
 import io.nups.store.KeyLayout;
 import io.nups.store.StoreOptions;
 
@@ -24,6 +25,8 @@ import java.time.Duration;
  * @param locationCaches    workers send requests for a key to the node last seen owning it instead of its
  *                          manager (reference §1.3); default off
  * @param replication       the replicated keys and how they are synchronized; null: none
+ * @param sampling          sampling support (distribution and scheme); null: none. Not part of
+ *                          {@link #clusterFingerprint()}: each node may sample its own way
  */
 public record NodeSettings(
     KeyLayout layout,
@@ -37,7 +40,8 @@ public record NodeSettings(
     Long keyPermutationSeed,
     boolean oneSidedPulls,
     boolean locationCaches,
-    ReplicationOptions replication)
+    ReplicationOptions replication,
+    SamplingOptions sampling)
 {
     /** Settings with one-sided pulls on and location caches off. */
     public NodeSettings(final KeyLayout layout, final int threads, final StoreOptions store,
@@ -46,6 +50,16 @@ public record NodeSettings(
     {
         this(layout, threads, store, latencySampleEvery, waitTimeout, profileDirectory, profileInterval, relocation,
             keyPermutationSeed, true, false, null);
+    }
+
+    /** Settings without sampling support. */
+    public NodeSettings(final KeyLayout layout, final int threads, final StoreOptions store,
+        final int latencySampleEvery, final Duration waitTimeout, final Path profileDirectory,
+        final Duration profileInterval, final boolean relocation, final Long keyPermutationSeed,
+        final boolean oneSidedPulls, final boolean locationCaches, final ReplicationOptions replication)
+    {
+        this(layout, threads, store, latencySampleEvery, waitTimeout, profileDirectory, profileInterval, relocation,
+            keyPermutationSeed, oneSidedPulls, locationCaches, replication, null);
     }
 
     public NodeSettings
@@ -75,6 +89,11 @@ public record NodeSettings(
         {
             replication = ReplicationOptions.none(layout.numKeys());
         }
+        if (sampling == null)
+        {
+            sampling = SamplingOptions.none();
+        }
+        sampling.checkKeySpace(layout.numKeys());
         if (replication.keys().numKeys() != layout.numKeys())
         {
             throw new IllegalArgumentException("the replicated key set is for " + replication.keys().numKeys() +
@@ -116,18 +135,24 @@ public record NodeSettings(
     public NodeSettings withOneSidedPulls(final boolean on)
     {
         return new NodeSettings(layout, threads, store, latencySampleEvery, waitTimeout, profileDirectory,
-            profileInterval, relocation, keyPermutationSeed, on, locationCaches, replication);
+            profileInterval, relocation, keyPermutationSeed, on, locationCaches, replication, sampling);
     }
 
     public NodeSettings withLocationCaches(final boolean on)
     {
         return new NodeSettings(layout, threads, store, latencySampleEvery, waitTimeout, profileDirectory,
-            profileInterval, relocation, keyPermutationSeed, oneSidedPulls, on, replication);
+            profileInterval, relocation, keyPermutationSeed, oneSidedPulls, on, replication, sampling);
     }
 
     public NodeSettings withReplication(final ReplicationOptions options)
     {
         return new NodeSettings(layout, threads, store, latencySampleEvery, waitTimeout, profileDirectory,
-            profileInterval, relocation, keyPermutationSeed, oneSidedPulls, locationCaches, options);
+            profileInterval, relocation, keyPermutationSeed, oneSidedPulls, locationCaches, options, sampling);
+    }
+
+    public NodeSettings withSampling(final SamplingOptions options)
+    {
+        return new NodeSettings(layout, threads, store, latencySampleEvery, waitTimeout, profileDirectory,
+            profileInterval, relocation, keyPermutationSeed, oneSidedPulls, locationCaches, replication, options);
     }
 }

@@ -3,6 +3,8 @@ package io.nups.node;
 import io.nups.manage.ParameterManager;
 import io.nups.metrics.OpKind;
 import io.nups.metrics.OpRecorder;
+import io.nups.sample.SampleTarget;
+import io.nups.sample.WorkerSampler;
 import io.nups.store.KeyLayout;
 import io.nups.store.ParameterStore;
 
@@ -16,7 +18,7 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Not thread-safe: one thread per worker.
  */
-public final class NodeWorker
+public final class NodeWorker implements SampleTarget
 {
     /** Handle of an operation that completed before it returned. */
     public static final long DONE = -1;
@@ -43,6 +45,8 @@ public final class NodeWorker
     /** Slow path to other nodes; null on a single node. */
     private final ParameterManager.Port remote;
     private final long waitNanos;
+    /** Null unless sampling is on. */
+    private final WorkerSampler sampler;
     @SuppressWarnings("unused") // accessed through IN_CALL
     private volatile int inCall;
 
@@ -55,6 +59,7 @@ public final class NodeWorker
         this.recorder = recorder;
         this.remote = remote;
         this.waitNanos = node.settings().waitTimeout().toNanos();
+        this.sampler = node.sampling().worker(index, this);
     }
 
     public int index()
@@ -72,6 +77,7 @@ public final class NodeWorker
         return recorder;
     }
 
+    @Override
     public long pull(final int[] keys, final float[] out)
     {
         enter();
@@ -121,6 +127,7 @@ public final class NodeWorker
         }
     }
 
+    @Override
     public boolean pullIfLocal(final int key, final float[] out)
     {
         enter();
@@ -243,6 +250,7 @@ public final class NodeWorker
      * Moves {@code keys} to this node (relocation mode); a no-op returning {@link #DONE} in classic mode or
      * on a single node.
      */
+    @Override
     public long localize(final int[] keys)
     {
         enter();
@@ -265,6 +273,45 @@ public final class NodeWorker
         {
             exit();
         }
+    }
+
+    /**
+     * Announces a group of {@code count} samples (reference §3.1); returns its id. Never blocks, except while
+     * the sampling pool is behind.
+     */
+    public long prepareSample(final int count)
+    {
+        return sampler().prepare(count);
+    }
+
+    /**
+     * Hands out the next {@code keys.length} samples of group {@code sampleId} into {@code keys} and pulls their
+     * values into {@code values}; returns the pull's handle ({@link #DONE} if all were local).
+     */
+    public long pullSample(final long sampleId, final int[] keys, final float[] values)
+    {
+        final WorkerSampler sampling = sampler();
+        final long start = startTimer(OpKind.SAMPLE);
+        final long handle = sampling.pull(sampleId, keys, values);
+        stopTimer(OpKind.SAMPLE, start, keys.length);
+        return handle;
+    }
+
+    /** Discards the samples of group {@code sampleId} not handed out yet. */
+    public void finishSample(final long sampleId)
+    {
+        sampler().finish(sampleId);
+    }
+
+    private WorkerSampler sampler()
+    {
+        node.checkOpen();
+        if (sampler == null)
+        {
+            throw new IllegalStateException("sampling is not enabled on node " + node.rank() + ": give a key " +
+                "distribution with Nups.Builder.sampling(SamplingOptions.of(...))");
+        }
+        return sampler;
     }
 
     /** Completion of {@code handle}, without waiting. */

@@ -47,6 +47,15 @@ final class LocalCluster implements AutoCloseable
         final Long permutationSeed, final Path runDirectory, final UnaryOperator<Transport> wrap,
         final UnaryOperator<NodeSettings> configure)
     {
+        this(kind, n, layout, threads, relocation, permutationSeed, runDirectory, wrap,
+            (rank, settings) -> configure.apply(settings));
+    }
+
+    /** As above, with each node's settings passed through {@code configureByRank} with its rank. */
+    LocalCluster(final Kind kind, final int n, final KeyLayout layout, final int threads, final boolean relocation,
+        final Long permutationSeed, final Path runDirectory, final UnaryOperator<Transport> wrap,
+        final RankConfiguration configureByRank)
+    {
         final List<Transport> transports = new ArrayList<>();
         final List<InetSocketAddress> addresses = new ArrayList<>();
         for (int i = 0; i < n; i++)
@@ -68,16 +77,17 @@ final class LocalCluster implements AutoCloseable
         {
             transports.forEach(t -> ((TcpTransport)t).peerAddresses(addresses));
         }
-        final NodeSettings settings = configure.apply(new NodeSettings(layout, threads, StoreOptions.DEFAULT, 16,
-            Duration.ofSeconds(30), null, Duration.ofSeconds(1), relocation, permutationSeed));
+        final NodeSettings settings = new NodeSettings(layout, threads, StoreOptions.DEFAULT, 16,
+            Duration.ofSeconds(30), null, Duration.ofSeconds(1), relocation, permutationSeed);
         final ExecutorService starters = Executors.newFixedThreadPool(n);
         try
         {
             final List<Future<Node>> started = new ArrayList<>();
-            for (final Transport transport : transports)
+            for (int rank = 0; rank < n; rank++)
             {
-                final Transport wrapped = wrap.apply(transport);
-                started.add(starters.submit(() -> new Node(settings, wrapped)));
+                final Transport wrapped = wrap.apply(transports.get(rank));
+                final NodeSettings own = configureByRank.configure(rank, settings);
+                started.add(starters.submit(() -> new Node(own, wrapped)));
             }
             for (final Future<Node> future : started)
             {
@@ -144,6 +154,13 @@ final class LocalCluster implements AutoCloseable
             failures.stream().skip(1).forEach(error::addSuppressed);
             throw error;
         }
+    }
+
+    /** The settings of node {@code rank}, from the cluster's common ones. */
+    @FunctionalInterface
+    interface RankConfiguration
+    {
+        NodeSettings configure(int rank, NodeSettings settings);
     }
 
     @FunctionalInterface
