@@ -114,10 +114,11 @@ final class ReplicaSync implements Agent
         }
         catch (final RuntimeException ex)
         {
-            finished = true;
             final String reason = "replica synchronization of node " + rank + " failed in round " + roundsCompleted +
                 ": " + ex.getMessage();
+            // The failure first: a waiter that sees the agent finished must find the reason (naming the peer).
             manager.fail(reason);
+            finished = true;
             throw new AgentTerminationException(reason);
         }
         if (stop)
