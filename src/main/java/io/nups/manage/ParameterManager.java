@@ -5,6 +5,7 @@ import io.nups.store.KeyLayout;
 import io.nups.store.ParameterStore;
 import io.nups.store.SlotDescriptor;
 import io.nups.transport.MessageHandler;
+import io.nups.transport.PeerFailureHandler;
 import io.nups.transport.RegionDescriptor;
 import io.nups.transport.Transport;
 import org.agrona.DirectBuffer;
@@ -64,7 +65,7 @@ import static io.nups.manage.PsMessageDescriptor.UPDATE_RESPONSE;
  * <p>Threads: worker threads run their own slow path through a {@link Port}; one named server thread
  * ({@code nups-server-r<rank>}) handles every incoming message, which transport threads only copy and queue.
  */
-public final class ParameterManager implements AutoCloseable
+public final class ParameterManager implements AutoCloseable, PeerFailureHandler
 {
     private static final Logger LOG = LoggerFactory.getLogger(ParameterManager.class);
 
@@ -94,6 +95,7 @@ public final class ParameterManager implements AutoCloseable
     private final MessageBatch control;
     private long nextEpoch;
     private volatile String failure;
+    private volatile boolean leaving;
     private volatile MessageHandler syncMessages;
 
     /**
@@ -246,6 +248,32 @@ public final class ParameterManager implements AutoCloseable
     public void peerLost(final int peer, final String reason)
     {
         fail("lost node " + peer + ": " + reason);
+    }
+
+    @Override
+    public void onPeerLost(final int peer, final String reason)
+    {
+        peerLost(peer, reason);
+    }
+
+    /**
+     * Transport callback: a peer closed on purpose. No node passes the closing barrier before every node reached
+     * it, so a peer that leaves while this node has not begun to leave itself left without the others (it failed,
+     * or its application gave up): that ends this node too, at once rather than by a timeout.
+     */
+    @Override
+    public void onPeerLeft(final int peer, final String who)
+    {
+        if (!leaving)
+        {
+            peerLost(peer, who + " left before the cluster closed");
+        }
+    }
+
+    /** This node begins to leave: from now on peers that leave are expected (see {@link #onPeerLeft}). */
+    public void leaving()
+    {
+        leaving = true;
     }
 
     /** Fails every waiting operation and barrier of this node with {@code reason}; the first reason sticks. */

@@ -108,7 +108,7 @@ public final class Node implements AutoCloseable
                 startedReplication = new Replication(store, settings.replication(), startedManager, transport,
                     syncRecorder, settings.waitTimeout().toNanos());
                 transport.messageHandler(startedManager::onMessage);
-                transport.failureHandler(startedManager::peerLost);
+                transport.failureHandler(startedManager);
                 // Slabs never move, so each is registered once, before any peer can ask for it.
                 final List<RegionDescriptor> regions = new ArrayList<>();
                 for (final Slab slab : store.slabs())
@@ -369,6 +369,7 @@ public final class Node implements AutoCloseable
             return;
         }
         left = true;
+        manager.leaving();
         try
         {
             // Nodes leave together, so none closes its transport while a peer still needs it.

@@ -54,6 +54,8 @@ public final class ShmTransport implements Transport
     private final Int2ObjectHashMap<MappedByteBuffer>[] peerRegions;
     private final List<Integer> localRegions = new ArrayList<>();
     private final boolean[] lost;
+    /** Peers whose departure (state LEFT) was reported; receiver thread only. */
+    private final boolean[] departed;
     private final HeartbeatJudge heartbeatJudge;
     private final org.agrona.concurrent.MessageHandler ringHandler =
         (typeId, buffer, index, length) -> this.messageHandler.onMessage(typeId - 1, buffer, index, length);
@@ -95,6 +97,7 @@ public final class ShmTransport implements Transport
         this.peerControlMappings = new MappedByteBuffer[nodes];
         this.peerRegions = new Int2ObjectHashMap[nodes];
         this.lost = new boolean[nodes];
+        this.departed = new boolean[nodes];
         for (int i = 0; i < nodes; i++)
         {
             peerRegions[i] = new Int2ObjectHashMap<>();
@@ -463,8 +466,14 @@ public final class ShmTransport implements Transport
         for (int peer = 0; peer < nodes; peer++)
         {
             final UnsafeBuffer view = peerControls[peer];
-            if (view == null || lost[peer] || view.getIntVolatile(STATE_OFFSET) == STATE_LEFT)
+            if (view == null || lost[peer] || departed[peer])
             {
+                continue;
+            }
+            if (view.getIntVolatile(STATE_OFFSET) == STATE_LEFT)
+            {
+                departed[peer] = true;
+                failureHandler.onPeerLeft(peer, "node " + peer + " (shm " + runDirectory + ")");
                 continue;
             }
             final long peerPid = view.getLong(PID_OFFSET);

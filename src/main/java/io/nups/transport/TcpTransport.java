@@ -501,6 +501,10 @@ public final class TcpTransport implements Transport
             {
                 lose(peer, "closed the connection");
             }
+            else if (!closing)
+            {
+                failureHandler.onPeerLeft(peer.rank, peer.name());
+            }
             closeQuietly(peer);
             return;
         }

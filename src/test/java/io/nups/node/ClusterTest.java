@@ -9,14 +9,19 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Several nodes in one JVM over real transports: classic mode and relocation, exact results. */
@@ -166,6 +171,45 @@ class ClusterTest
             assertArrayEquals(new float[] {2, 4, 6, 8}, out);
             assertEquals(0, requester.manager().keysInTransfer());
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transports")
+    void aNodeThatLeavesWhileTheOthersWorkEndsThemAtOnceNamingIt(final LocalCluster.Kind kind) throws Exception
+    {
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () ->
+        {
+            // A 30 s wait timeout: only the departure itself, not a timeout, can end the others within 5 s.
+            final LocalCluster cluster = new LocalCluster(kind, 3, KeyLayout.uniform(30, LENGTH), 1, true, null,
+                runDirectory.resolve("run"), UnaryOperator.identity());
+            try
+            {
+                final NodeWorker[] workers = {cluster.node(0).worker(0), null, cluster.node(2).worker(0)};
+                final Node leaver = cluster.node(1);
+                leaver.manager().fail("its application gave up");
+                leaver.close();
+                final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                for (final int survivor : new int[] {0, 2})
+                {
+                    final Node node = cluster.node(survivor);
+                    while (node.manager().failure() == null && System.nanoTime() < deadline)
+                    {
+                        Thread.sleep(10);
+                    }
+                    final String failure = node.manager().failure();
+                    assertTrue(failure != null && failure.contains("lost node 1") &&
+                        failure.contains("left before the cluster closed"), "node " + survivor + ": " + failure);
+                    // A waiting operation fails with it instead of waiting out its timeout.
+                    final IllegalStateException barrier = assertThrows(IllegalStateException.class,
+                        workers[survivor]::barrier);
+                    assertTrue(barrier.getMessage().contains("lost node 1"), barrier.getMessage());
+                }
+            }
+            finally
+            {
+                cluster.close();
+            }
+        });
     }
 
     private static void assertAllNodesSee(final LocalCluster cluster, final int numKeys,
