@@ -142,7 +142,7 @@ class ReplicationFailureTest
             final LocalCluster cluster = cluster(kind, 3, BACK_TO_BACK_ALL_KEYS.withPauseMillis(LONG_PAUSE_MILLIS),
                 UnaryOperator.identity(), Duration.ofSeconds(30));
             // Three rounds take two pauses: the caller is still waiting when the nodes close.
-            final CompletableFuture<Void> waiting = CompletableFuture.runAsync(cluster.node(0)::waitReplicaSync);
+            final CompletableFuture<Void> waiting = inThread("wait-r0", cluster.node(0)::waitReplicaSync);
             Thread.sleep(200);
             assertTrue(!waiting.isDone(), "waitReplicaSync returned within a 10 s pause");
             final long closeStart = System.nanoTime();
@@ -194,7 +194,7 @@ class ReplicationFailureTest
                 {
                     final Node node = cluster.node(survivor);
                     // Back-to-back calls: one is waiting whenever node 1 goes.
-                    waiting.add(CompletableFuture.runAsync(() ->
+                    waiting.add(inThread("wait-r" + survivor, () ->
                     {
                         final long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                         while (System.nanoTime() < end)
@@ -257,6 +257,31 @@ class ReplicationFailureTest
         return rounds;
     }
 
+    /**
+     * Runs {@code task} on a thread of its own. Not {@code CompletableFuture.runAsync}: on a 2-core machine the
+     * common pool has one thread (JDK 25 uses it even then), so tasks that wait for each other, as nodes leaving
+     * together do, would run one after the other and deadlock until a timeout.
+     */
+    private static CompletableFuture<Void> inThread(final String name, final Runnable task)
+    {
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        final Thread thread = new Thread(() ->
+        {
+            try
+            {
+                task.run();
+                done.complete(null);
+            }
+            catch (final Throwable ex)
+            {
+                done.completeExceptionally(ex);
+            }
+        }, name);
+        thread.setDaemon(true);
+        thread.start();
+        return done;
+    }
+
     /** Waits (bounded) until every node completed {@code more} rounds after {@code start}. */
     private static void awaitRounds(final LocalCluster cluster, final long[] start, final int more)
     {
@@ -284,7 +309,7 @@ class ReplicationFailureTest
         final List<CompletableFuture<Void>> leaving = new ArrayList<>();
         for (int rank = 0; rank < cluster.size(); rank++)
         {
-            leaving.add(CompletableFuture.runAsync(cluster.node(rank)::leaveCluster));
+            leaving.add(inThread("leave-r" + rank, cluster.node(rank)::leaveCluster));
         }
         for (int rank = 0; rank < cluster.size(); rank++)
         {
