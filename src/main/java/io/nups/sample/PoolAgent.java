@@ -26,6 +26,8 @@ final class PoolAgent implements Agent
     private static final long MAX_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final SamplePool pool;
+    /** The agent's thread name, built once: it names the drawer of every key checked. */
+    private final String name;
     private final KeyDraw draw;
     private final int numKeys;
     private final Localizer localizer;
@@ -41,6 +43,7 @@ final class PoolAgent implements Agent
         final Localizer localizer, final long seed)
     {
         this.pool = pool;
+        this.name = "nups-pool-r" + pool.rank;
         this.draw = draw;
         this.numKeys = numKeys;
         this.localizer = localizer;
@@ -52,7 +55,7 @@ final class PoolAgent implements Agent
     @Override
     public String roleName()
     {
-        return "nups-pool-r" + pool.rank;
+        return name;
     }
 
     @Override
@@ -84,10 +87,7 @@ final class PoolAgent implements Agent
 
     private void prepareGroup()
     {
-        for (int i = 0; i < group.length; i++)
-        {
-            group[i] = Sampling.checkKey(draw.nextKey(), numKeys, roleName());
-        }
+        Sampling.drawKeys(draw, group, numKeys, name);
         for (final int[] copy : copies)
         {
             System.arraycopy(group, 0, copy, 0, group.length);

@@ -180,6 +180,15 @@ public final class Sampling implements AutoCloseable
         }
     }
 
+    /** Fills {@code keys} with draws from {@code draw}, each checked by {@link #checkKey}. */
+    static void drawKeys(final KeyDraw draw, final int[] keys, final int numKeys, final String drawer)
+    {
+        for (int i = 0; i < keys.length; i++)
+        {
+            keys[i] = checkKey(draw.nextKey(), numKeys, drawer);
+        }
+    }
+
     /** {@code key} if it is in {@code [0, numKeys)}; else fails naming who drew it. */
     static int checkKey(final int key, final int numKeys, final String drawer)
     {
