@@ -124,7 +124,8 @@ public final class ParameterManager implements AutoCloseable, PeerFailureHandler
         this.cache = locationCaches && nodes > 1 ? new LocationCache(layout.numKeys()) : null;
         this.control = newBatch();
         this.server = new Server();
-        this.serverRunner = new AgentRunner(new InboxIdleStrategy(inboxBell, inbox), this::serverFailed, null, server);
+        this.serverRunner = new AgentRunner(new DoorbellIdleStrategy(inboxBell, inbox::isEmpty), this::serverFailed,
+            null, server);
     }
 
     /** Starts the server thread; call before the transport delivers messages. */

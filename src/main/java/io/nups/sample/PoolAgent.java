@@ -1,5 +1,6 @@
 package io.nups.sample;
 
+import io.nups.manage.DoorbellIdleStrategy;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.IdleStrategy;
@@ -137,38 +138,7 @@ final class PoolAgent implements Agent
     /** Idles on the pool's bell (workers ring it after taking), polling outstanding localizes meanwhile. */
     IdleStrategy idleStrategy()
     {
-        return new IdleStrategy()
-        {
-            private int idleCalls;
-
-            @Override
-            public void idle(final int workCount)
-            {
-                if (workCount > 0)
-                {
-                    idleCalls = 0;
-                    return;
-                }
-                idle();
-            }
-
-            @Override
-            public void idle()
-            {
-                if (++idleCalls <= 50)
-                {
-                    Thread.onSpinWait();
-                    return;
-                }
-                pool.agentBell().arm();
-                pool.agentBell().park(!pool.needsGroup(), outstanding > 0 ? POLL_NANOS : MAX_SLEEP_NANOS);
-            }
-
-            @Override
-            public void reset()
-            {
-                idleCalls = 0;
-            }
-        };
+        return new DoorbellIdleStrategy(pool.agentBell(), () -> !pool.needsGroup(),
+            () -> outstanding > 0 ? POLL_NANOS : MAX_SLEEP_NANOS);
     }
 }
