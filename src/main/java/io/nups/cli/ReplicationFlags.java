@@ -176,10 +176,8 @@ final class ReplicationFlags
         {
             throw new IllegalArgumentException("this command has no relations, only entity or column ids (= keys)");
         };
-        final FrequencyFiles.Ranked ranked = isKge(frequencies) ?
-            FrequencyFiles.readKgeRanked(frequencies, sameKey, noRelations) :
-            FrequencyFiles.readColumnFrequenciesRanked(frequencies, sameKey);
-        return ranked.topKeys(replicate);
+        return isKge(frequencies) ? FrequencyFiles.readKge(frequencies, sameKey, noRelations, replicate) :
+            FrequencyFiles.readColumnFrequencies(frequencies, sameKey, replicate);
     }
 
     /** KGE files start with an entity or relation line ("e 12 983"); MF column files with a header. */
