@@ -43,7 +43,7 @@ final class PoolLocalizer implements Localizer
     @Override
     public boolean isDone(final long handle)
     {
-        return handle == NodeWorker.DONE || port.table().isDone(handle);
+        return handle == DONE || port.table().isDone(handle);
     }
 
     @Override

@@ -101,7 +101,7 @@ final class PoolAgent implements Agent
             }
         }
         final long handle = localizer.localize(group);
-        if (handle != -1)
+        if (handle != Localizer.DONE)
         {
             final int slot = (oldest + outstanding) % MAX_OUTSTANDING;
             handles[slot] = handle;
