@@ -50,7 +50,7 @@ public final class Sampling implements AutoCloseable
         this.nodes = nodes;
         this.timeoutNanos = timeoutNanos;
         this.poolLocalizer = poolLocalizer;
-        if (options.enabled() && options.scheme() == SamplingScheme.POOL)
+        if (options.runsPool())
         {
             this.pool = new SamplePool(rank, options);
             final PoolAgent agent = new PoolAgent(pool, options,
