@@ -20,11 +20,8 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -74,19 +71,10 @@ public class RemotePullBenchmark
         @Setup(Level.Trial)
         public void setUp() throws Exception
         {
-            final int port = freePort();
-            final ExecutorService starters = Executors.newFixedThreadPool(2, r -> new Thread(r, "bench-start"));
-            try
-            {
-                final Future<ParameterServer> first = starters.submit(() -> start(0, port));
-                final Future<ParameterServer> second = starters.submit(() -> start(1, port));
-                node0 = first.get(START_TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS);
-                node1 = second.get(START_TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS);
-            }
-            finally
-            {
-                starters.shutdownNow();
-            }
+            final int port = LocalNodes.freePort();
+            final List<ParameterServer> servers = LocalNodes.startAll(2, START_TIMEOUT, rank -> start(rank, port));
+            node0 = servers.get(0);
+            node1 = servers.get(1);
             final Worker owner = node0.worker(0);
             final float[] value = new float[LENGTH];
             for (int i = 0; i < LENGTH; i++)
@@ -118,28 +106,7 @@ public class RemotePullBenchmark
         @TearDown(Level.Trial)
         public void tearDown() throws Exception
         {
-            final ExecutorService closers = Executors.newFixedThreadPool(2, r -> new Thread(r, "bench-close"));
-            try
-            {
-                // Both leave together, as every node of a cluster does.
-                final Future<?> a = closers.submit(() -> node0.close());
-                final Future<?> b = closers.submit(() -> node1.close());
-                a.get(60, TimeUnit.SECONDS);
-                b.get(60, TimeUnit.SECONDS);
-            }
-            finally
-            {
-                closers.shutdownNow();
-            }
-            TransportRoundTripBenchmark.awaitThreadsGone("nups-");
-        }
-
-        private static int freePort() throws IOException
-        {
-            try (ServerSocket socket = new ServerSocket(0))
-            {
-                return socket.getLocalPort();
-            }
+            LocalNodes.closeAll(List.of(node0, node1));
         }
     }
 

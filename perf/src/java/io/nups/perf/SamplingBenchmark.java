@@ -23,14 +23,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -75,31 +70,14 @@ public class SamplingBenchmark
         @Setup(Level.Trial)
         public void setUp() throws Exception
         {
-            final int port = freePort();
+            final int port = LocalNodes.freePort();
             final double[] weights = new double[KEYS];
             for (int k = 0; k < KEYS; k++)
             {
                 weights[k] = 1 / Math.pow(k + 1, 1.1);
             }
             final AliasTable zipf = AliasTable.of(weights);
-            final ExecutorService starters = Executors.newFixedThreadPool(nodes, r -> new Thread(r, "bench-start"));
-            try
-            {
-                final List<Future<ParameterServer>> started = new ArrayList<>();
-                for (int rank = 0; rank < nodes; rank++)
-                {
-                    final int r = rank;
-                    started.add(starters.submit(() -> start(r, port, zipf)));
-                }
-                for (final Future<ParameterServer> future : started)
-                {
-                    servers.add(future.get(START_TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS));
-                }
-            }
-            finally
-            {
-                starters.shutdownNow();
-            }
+            servers.addAll(LocalNodes.startAll(nodes, START_TIMEOUT, rank -> start(rank, port, zipf)));
             measured = new Loop(servers.get(0).worker(0));
             for (int rank = 1; rank < nodes; rank++)
             {
@@ -154,32 +132,7 @@ public class SamplingBenchmark
                 System.out.println(scheme + ", " + nodes + " nodes: node " + server.rank() + " " +
                     server.samplingStats().summary());
             }
-            final ExecutorService closers = Executors.newFixedThreadPool(nodes, r -> new Thread(r, "bench-close"));
-            try
-            {
-                final List<Future<?>> closed = new ArrayList<>();
-                for (final ParameterServer server : servers)
-                {
-                    closed.add(closers.submit(server::close));
-                }
-                for (final Future<?> future : closed)
-                {
-                    future.get(60, TimeUnit.SECONDS);
-                }
-            }
-            finally
-            {
-                closers.shutdownNow();
-            }
-            TransportRoundTripBenchmark.awaitThreadsGone("nups-");
-        }
-
-        private static int freePort() throws IOException
-        {
-            try (ServerSocket socket = new ServerSocket(0))
-            {
-                return socket.getLocalPort();
-            }
+            LocalNodes.closeAll(servers);
         }
     }
 

@@ -11,11 +11,7 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
-import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.function.IntFunction;
@@ -176,32 +172,8 @@ final class ReplicationFlags
         {
             throw new IllegalArgumentException("this command has no relations, only entity or column ids (= keys)");
         };
-        final FrequencyFiles.Ranked ranked = isKge(frequencies) ?
-            FrequencyFiles.readKgeRanked(frequencies, sameKey, noRelations) :
-            FrequencyFiles.readColumnFrequenciesRanked(frequencies, sameKey);
-        return ranked.topKeys(replicate);
-    }
-
-    /** KGE files start with an entity or relation line ("e 12 983"); MF column files with a header. */
-    private static boolean isKge(final Path file)
-    {
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8))
-        {
-            String line;
-            while ((line = reader.readLine()) != null)
-            {
-                final String[] fields = line.strip().split("\\s+");
-                if (!fields[0].isEmpty())
-                {
-                    return fields.length == 3 && (fields[0].equals("e") || fields[0].equals("r"));
-                }
-            }
-            return false;
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot read " + file + ": " + ex.getMessage(), ex);
-        }
+        return FrequencyFiles.isKge(frequencies) ? FrequencyFiles.readKge(frequencies, sameKey, noRelations, replicate) :
+            FrequencyFiles.readColumnFrequencies(frequencies, sameKey, replicate);
     }
 
     /**

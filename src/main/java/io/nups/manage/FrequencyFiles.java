@@ -116,6 +116,32 @@ public final class FrequencyFiles
         }
     }
 
+    /**
+     * True if {@code file} is a KGE {@code parameter.frequencies.tsv} rather than an MF column file: its first
+     * non-blank line is an entity or relation line ({@code e 12 983}), where a column file has its header.
+     */
+    public static boolean isKge(final Path file)
+    {
+        final String[] fields = new String[3];
+        try (BufferedReader reader = open(file))
+        {
+            String line;
+            while ((line = reader.readLine()) != null)
+            {
+                final int count = split(line, fields);
+                if (count != 0)
+                {
+                    return count == 3 && (fields[0].equals("e") || fields[0].equals("r"));
+                }
+            }
+            return false;
+        }
+        catch (final IOException ex)
+        {
+            throw cannotRead(file, ex);
+        }
+    }
+
     /** Keys of the {@code n} most frequent parameters of a KGE {@code parameter.frequencies.tsv}. */
     public static int[] readKge(final Path file, final IntFunction<int[]> entityKeys,
         final IntFunction<int[]> relationKeys, final int n)

@@ -124,7 +124,8 @@ public final class ParameterManager implements AutoCloseable, PeerFailureHandler
         this.cache = locationCaches && nodes > 1 ? new LocationCache(layout.numKeys()) : null;
         this.control = newBatch();
         this.server = new Server();
-        this.serverRunner = new AgentRunner(new InboxIdleStrategy(inboxBell, inbox), this::serverFailed, null, server);
+        this.serverRunner = new AgentRunner(new DoorbellIdleStrategy(inboxBell, inbox::isEmpty), this::serverFailed,
+            null, server);
     }
 
     /** Starts the server thread; call before the transport delivers messages. */
@@ -222,7 +223,7 @@ public final class ParameterManager implements AutoCloseable, PeerFailureHandler
     {
         if (length < HEADER_LENGTH)
         {
-            peerLost(fromPeer, "sent a parameter-server message of " + length + " bytes, shorter than its " +
+            onPeerLost(fromPeer, "sent a parameter-server message of " + length + " bytes, shorter than its " +
                 HEADER_LENGTH + "-byte header");
             return;
         }
@@ -231,7 +232,7 @@ public final class ParameterManager implements AutoCloseable, PeerFailureHandler
             final MessageHandler handler = syncMessages;
             if (handler == null)
             {
-                peerLost(fromPeer, "sent replica synchronization data, but node " + rank + " replicates no keys: " +
+                onPeerLost(fromPeer, "sent replica synchronization data, but node " + rank + " replicates no keys: " +
                     "every node must be started with the same replicated keys");
                 return;
             }
@@ -245,15 +246,10 @@ public final class ParameterManager implements AutoCloseable, PeerFailureHandler
     }
 
     /** Transport callback: a peer is gone; every waiting operation and barrier fails with the reason. */
-    public void peerLost(final int peer, final String reason)
-    {
-        fail("lost node " + peer + ": " + reason);
-    }
-
     @Override
     public void onPeerLost(final int peer, final String reason)
     {
-        peerLost(peer, reason);
+        fail("lost node " + peer + ": " + reason);
     }
 
     /**
@@ -266,7 +262,7 @@ public final class ParameterManager implements AutoCloseable, PeerFailureHandler
     {
         if (!leaving)
         {
-            peerLost(peer, who + " left before the cluster closed");
+            onPeerLost(peer, who + " left before the cluster closed");
         }
     }
 

@@ -152,15 +152,8 @@ final class ReplicaSync implements Agent
         record(OpKind.SYNC_ROUND, end - start, own.size());
         keysSent += own.size();
         roundsCompleted = round + 1;
-        if (options.pauseMillis() > 0)
-        {
-            nextRoundAt = end + TimeUnit.MILLISECONDS.toNanos(options.pauseMillis());
-        }
-        else
-        {
-            // An overrun round is followed at once; otherwise rounds start on the rate's grid.
-            nextRoundAt = start + options.roundIntervalNanos();
-        }
+        // A pause counts from the round's end; a rate puts rounds on its grid (an overrun round is followed at once).
+        nextRoundAt = (options.pauseMillis() > 0 ? end : start) + roundGapNanos();
         return (agreed & SyncMessageDescriptor.STOP_FLAG) != 0;
     }
 
@@ -372,7 +365,7 @@ final class ReplicaSync implements Agent
         }
     }
 
-    /** The longest a healthy agent sleeps between rounds. */
+    /** The longest a healthy agent sleeps between rounds: the pause, else the rate's interval. */
     private long roundGapNanos()
     {
         return options.pauseMillis() > 0 ? TimeUnit.MILLISECONDS.toNanos(options.pauseMillis()) :

@@ -49,6 +49,8 @@ public final class NodeWorker implements SampleTarget
     private final WorkerSampler sampler;
     @SuppressWarnings("unused") // accessed through IN_CALL
     private volatile int inCall;
+    /** Calls of this worker under way on its thread: pullSample holds one around the pulls it makes. */
+    private int depth;
 
     NodeWorker(final Node node, final int index, final OpRecorder recorder, final ParameterManager.Port remote)
     {
@@ -291,10 +293,19 @@ public final class NodeWorker implements SampleTarget
     public long pullSample(final long sampleId, final int[] keys, final float[] values)
     {
         final WorkerSampler sampling = sampler();
-        final long start = startTimer(OpKind.SAMPLE);
-        final long handle = sampling.pull(sampleId, keys, values);
-        stopTimer(OpKind.SAMPLE, start, keys.length);
-        return handle;
+        // The sampler reads the store between its pulls (which key is local, a slot's state): hold the call.
+        enter();
+        try
+        {
+            final long start = startTimer(OpKind.SAMPLE);
+            final long handle = sampling.pull(sampleId, keys, values);
+            stopTimer(OpKind.SAMPLE, start, keys.length);
+            return handle;
+        }
+        finally
+        {
+            exit();
+        }
     }
 
     /** Discards the samples of group {@code sampleId} not handed out yet. */
@@ -430,17 +441,23 @@ public final class NodeWorker implements SampleTarget
     /** Marks this worker busy so that {@link Node#close()} never frees slabs under a running call. */
     private void enter()
     {
-        IN_CALL.setVolatile(this, 1);
+        if (depth++ == 0)
+        {
+            IN_CALL.setVolatile(this, 1);
+        }
         if (node.isStopped())
         {
-            IN_CALL.setRelease(this, 0);
+            exit();
             node.checkOpen();
         }
     }
 
     private void exit()
     {
-        IN_CALL.setRelease(this, 0);
+        if (--depth == 0)
+        {
+            IN_CALL.setRelease(this, 0);
+        }
     }
 
     boolean isInCall()

@@ -4,7 +4,6 @@ import io.nups.manage.ParameterManager;
 import io.nups.metrics.LatencyReport;
 import io.nups.metrics.OpRecorder;
 import io.nups.sample.Localizer;
-import io.nups.sample.SamplingScheme;
 
 /**
  * The sampling pool agent's way to localize: a manager port of its own, on the operation table after the
@@ -24,8 +23,7 @@ final class PoolLocalizer implements Localizer
     /** The pool's localizer, or {@link Localizer#NONE} where localize moves nothing or no pool runs. */
     static Localizer of(final NodeSettings settings, final ParameterManager manager, final LatencyReport report)
     {
-        if (manager == null || !settings.relocation() || !settings.sampling().enabled() ||
-            settings.sampling().scheme() != SamplingScheme.POOL)
+        if (manager == null || !settings.relocation() || !settings.sampling().runsPool())
         {
             return Localizer.NONE;
         }
@@ -43,7 +41,7 @@ final class PoolLocalizer implements Localizer
     @Override
     public boolean isDone(final long handle)
     {
-        return handle == NodeWorker.DONE || port.table().isDone(handle);
+        return handle == DONE || port.table().isDone(handle);
     }
 
     @Override

@@ -3,13 +3,16 @@ package io.nups.sample;
 /** How the pool agent moves a group's keys to its node: a port of its own, as a worker has (reference: its own customer). */
 public interface Localizer
 {
+    /** Handle of a localize that completed before it returned. */
+    long DONE = -1;
+
     /** Nothing to move: one node, or classic mode. */
     Localizer NONE = new Localizer()
     {
         @Override
         public long localize(final int[] keys)
         {
-            return -1;
+            return DONE;
         }
 
         @Override
@@ -24,7 +27,7 @@ public interface Localizer
         }
     };
 
-    /** Starts moving {@code keys} here; returns a handle (-1 if complete). */
+    /** Starts moving {@code keys} here; returns a handle ({@link #DONE} if complete). */
     long localize(int[] keys);
 
     boolean isDone(long handle);

@@ -1,5 +1,6 @@
 package io.nups.sample;
 
+import io.nups.manage.DoorbellIdleStrategy;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.IdleStrategy;
@@ -26,6 +27,8 @@ final class PoolAgent implements Agent
     private static final long MAX_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final SamplePool pool;
+    /** The agent's thread name, built once: it names the drawer of every key checked. */
+    private final String name;
     private final KeyDraw draw;
     private final int numKeys;
     private final Localizer localizer;
@@ -41,6 +44,7 @@ final class PoolAgent implements Agent
         final Localizer localizer, final long seed)
     {
         this.pool = pool;
+        this.name = "nups-pool-r" + pool.rank;
         this.draw = draw;
         this.numKeys = numKeys;
         this.localizer = localizer;
@@ -52,7 +56,7 @@ final class PoolAgent implements Agent
     @Override
     public String roleName()
     {
-        return "nups-pool-r" + pool.rank;
+        return name;
     }
 
     @Override
@@ -84,10 +88,7 @@ final class PoolAgent implements Agent
 
     private void prepareGroup()
     {
-        for (int i = 0; i < group.length; i++)
-        {
-            group[i] = Sampling.checkKey(draw.nextKey(), numKeys, roleName());
-        }
+        Sampling.drawKeys(draw, group, numKeys, name);
         for (final int[] copy : copies)
         {
             System.arraycopy(group, 0, copy, 0, group.length);
@@ -100,7 +101,7 @@ final class PoolAgent implements Agent
             }
         }
         final long handle = localizer.localize(group);
-        if (handle != -1)
+        if (handle != Localizer.DONE)
         {
             final int slot = (oldest + outstanding) % MAX_OUTSTANDING;
             handles[slot] = handle;
@@ -137,38 +138,7 @@ final class PoolAgent implements Agent
     /** Idles on the pool's bell (workers ring it after taking), polling outstanding localizes meanwhile. */
     IdleStrategy idleStrategy()
     {
-        return new IdleStrategy()
-        {
-            private int idleCalls;
-
-            @Override
-            public void idle(final int workCount)
-            {
-                if (workCount > 0)
-                {
-                    idleCalls = 0;
-                    return;
-                }
-                idle();
-            }
-
-            @Override
-            public void idle()
-            {
-                if (++idleCalls <= 50)
-                {
-                    Thread.onSpinWait();
-                    return;
-                }
-                pool.agentBell().arm();
-                pool.agentBell().park(!pool.needsGroup(), outstanding > 0 ? POLL_NANOS : MAX_SLEEP_NANOS);
-            }
-
-            @Override
-            public void reset()
-            {
-                idleCalls = 0;
-            }
-        };
+        return new DoorbellIdleStrategy(pool.agentBell(), () -> !pool.needsGroup(),
+            () -> outstanding > 0 ? POLL_NANOS : MAX_SLEEP_NANOS);
     }
 }

@@ -50,7 +50,7 @@ public final class Sampling implements AutoCloseable
         this.nodes = nodes;
         this.timeoutNanos = timeoutNanos;
         this.poolLocalizer = poolLocalizer;
-        if (options.enabled() && options.scheme() == SamplingScheme.POOL)
+        if (options.runsPool())
         {
             this.pool = new SamplePool(rank, options);
             final PoolAgent agent = new PoolAgent(pool, options,
@@ -177,6 +177,15 @@ public final class Sampling implements AutoCloseable
         if (pool != null)
         {
             pool.fail("sampling of node " + rank + " is closed");
+        }
+    }
+
+    /** Fills {@code keys} with draws from {@code draw}, each checked by {@link #checkKey}. */
+    static void drawKeys(final KeyDraw draw, final int[] keys, final int numKeys, final String drawer)
+    {
+        for (int i = 0; i < keys.length; i++)
+        {
+            keys[i] = checkKey(draw.nextKey(), numKeys, drawer);
         }
     }
 

@@ -78,6 +78,12 @@ public record SamplingOptions(KeyDistribution distribution, SamplingScheme schem
         return distribution != null;
     }
 
+    /** True if sampling is on with the pool scheme, so the node runs a pool agent. */
+    public boolean runsPool()
+    {
+        return enabled() && scheme == SamplingScheme.POOL;
+    }
+
     /** True if local sampling scans a key range instead of drawing until a key is local. */
     public boolean scans()
     {

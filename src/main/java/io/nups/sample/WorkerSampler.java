@@ -120,6 +120,12 @@ public abstract class WorkerSampler
         return Sampling.checkKey(draw.nextKey(), numKeys, owner);
     }
 
+    /** Fills {@code keys} from the target distribution, each checked to be a key. */
+    final void drawKeys(final int[] keys)
+    {
+        Sampling.drawKeys(draw, keys, numKeys, owner);
+    }
+
     /** Pulls {@code keys}, counting those held here as local samples. */
     final long pullCounted(final int[] keys, final float[] values)
     {
@@ -149,10 +155,7 @@ public abstract class WorkerSampler
         @Override
         long take(final SampleGroup group, final int[] keys, final float[] values)
         {
-            for (int i = 0; i < keys.length; i++)
-            {
-                keys[i] = drawKey();
-            }
+            drawKeys(keys);
             group.skip(keys.length);
             return pullCounted(keys, values);
         }
@@ -169,12 +172,8 @@ public abstract class WorkerSampler
         @Override
         void fill(final SampleGroup group)
         {
-            final int[] keys = group.keys();
-            for (int i = 0; i < keys.length; i++)
-            {
-                keys[i] = drawKey();
-            }
-            target.localize(keys);
+            drawKeys(group.keys());
+            target.localize(group.keys());
         }
 
         @Override
