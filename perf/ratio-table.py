@@ -76,28 +76,31 @@ SAMPLING_SCHEMES = ("naive", "preloc", "pool", "pool_postpone", "local")
 
 
 def sampling_table(runs, markdown):
-    """SamplingBenchmark: samples/s per (nodes, scheme) and the ratio to naive at the same node count."""
-    cells = defaultdict(dict)  # nodes -> scheme -> (score, error, unit)
+    """SamplingBenchmark: samples/s per (transport, nodes, scheme) and the ratio to naive at the same transport and
+    node count (runs from before the transport param count as shm)."""
+    cells = defaultdict(dict)  # (transport, nodes) -> scheme -> (score, error, unit)
     for run in runs:
         if "SamplingBenchmark" not in run["benchmark"]:
             continue
         params = run.get("params", {})
         metric = run["primaryMetric"]
-        cells[int(params["nodes"])][params["scheme"]] = (metric["score"], metric["scoreError"], metric["scoreUnit"])
+        where = (params.get("transport", "shm"), int(params["nodes"]))
+        cells[where][params["scheme"]] = (metric["score"], metric["scoreError"], metric["scoreUnit"])
     if not cells:
         return False
     rows = []
-    for nodes in sorted(cells):
-        base = cells[nodes].get("naive")
+    for where in sorted(cells):
+        base = cells[where].get("naive")
         for scheme in SAMPLING_SCHEMES:
-            cell = cells[nodes].get(scheme)
+            cell = cells[where].get(scheme)
             if cell is None:
                 continue
             ratio = "-" if base is None else "%.2f" % (cell[0] / base[0])
-            rows.append([str(nodes), scheme, fmt(cell), ratio])
+            rows.append([where[0], str(where[1]), scheme, fmt(cell), ratio])
     unit = next(iter(next(iter(cells.values())).values()))[2]
-    print("SamplingBenchmark, node 0's samples per second (" + unit + "), ratio to naive at the same node count:")
-    print_table(["nodes", "scheme", "samples/s", "x naive"], rows, markdown)
+    print("SamplingBenchmark, node 0's samples per second (" + unit + "), ratio to naive at the same transport and "
+          "node count:")
+    print_table(["transport", "nodes", "scheme", "samples/s", "x naive"], rows, markdown)
     return True
 
 

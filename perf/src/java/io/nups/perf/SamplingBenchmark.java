@@ -30,8 +30,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Sampling throughput per scheme (reference §3.3) on a Zipf workload: 100,000 keys × 16 floats, target
- * distribution Zipf(1.1) over the keys ({@link AliasTable}), keys permuted over the nodes, relocation mode, shm,
- * {@code nodes} nodes in this JVM (params 2 and 4; {@code -p nodes=2,3,4} adds 3). Every node samples: node 0's worker is the measured thread, the
+ * distribution Zipf(1.1) over the keys ({@link AliasTable}), keys permuted over the nodes, relocation mode,
+ * over shm and tcp ({@code transport}), {@code nodes} nodes in this JVM (params 2 and 4; {@code -p nodes=2,3,4} adds 3). Every node samples: node 0's worker is the measured thread, the
  * other nodes' workers run the same loop in the background for the whole trial, so relocations compete as in a
  * real job. One invocation = one group of {@value #GROUP} samples, prepared one group ahead and pulled one key at
  * a time, each pull waited for; the score is samples per second at node 0 ({@code @OperationsPerInvocation}).
@@ -61,6 +61,10 @@ public class SamplingBenchmark
 
         @Param({"naive", "preloc", "pool", "pool_postpone", "local"})
         public String scheme;
+
+        /** shm: a remote pull of a key whose slot is known is a one-sided memcpy; tcp: a network round trip. */
+        @Param({"shm", "tcp"})
+        public String transport;
 
         final List<ParameterServer> servers = new ArrayList<>();
         final List<Thread> background = new ArrayList<>();
@@ -109,7 +113,7 @@ public class SamplingBenchmark
             };
             return Nups.builder().keys(KEYS, LENGTH).threads(1)
                 .cluster(ClusterConfig.explicit(rank, nodes, "127.0.0.1:" + port, ClusterConfig.ANY_PORT))
-                .transport(Nups.Transport.SHM).mode(Nups.Mode.RELOCATION).keyPermutation(1).sampling(options)
+                .transport(Nups.Transport.valueOf(transport.toUpperCase(java.util.Locale.ROOT))).mode(Nups.Mode.RELOCATION).keyPermutation(1).sampling(options)
                 .startupTimeout(START_TIMEOUT).start();
         }
 
