@@ -4,7 +4,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -25,20 +24,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class NupsLocalScriptTest
 {
     private static final Path SCRIPT = Path.of("scripts", "nups-local").toAbsolutePath();
-    private static final long BOUND_SECONDS = 30;
 
     @TempDir
     Path dir;
 
-    /** What one run of the launcher did. */
-    private record Run(int exit, String out, String err)
-    {
-    }
-
     @Test
     void helpPrintsUsage() throws Exception
     {
-        final Run run = run(Map.of(), "--help");
+        final ScriptRun run = run(Map.of(), "--help");
         assertEquals(0, run.exit(), run.err());
         assertTrue(run.out().startsWith("usage: scripts/nups-local -n N"), run.out());
         assertTrue(run.out().contains("--threads") && run.out().contains("--base-port"), run.out());
@@ -47,23 +40,23 @@ class NupsLocalScriptTest
     @Test
     void badArgumentsAreNamed() throws Exception
     {
-        final Run zero = run(Map.of(), "-n", "0", "--", "x");
+        final ScriptRun zero = run(Map.of(), "-n", "0", "--", "x");
         assertEquals(2, zero.exit());
         assertTrue(zero.err().contains("nups-local: error: -n must be a positive integer, got '0'"), zero.err());
 
-        final Run words = run(Map.of(), "-n", "two", "--", "x");
+        final ScriptRun words = run(Map.of(), "-n", "two", "--", "x");
         assertEquals(2, words.exit());
         assertTrue(words.err().contains("got 'two'"), words.err());
 
-        final Run noJob = run(Map.of(), "-n", "2");
+        final ScriptRun noJob = run(Map.of(), "-n", "2");
         assertEquals(2, noJob.exit());
         assertTrue(noJob.err().contains("missing the job after --"), noJob.err());
 
-        final Run unknown = run(Map.of(), "-n", "2", "--bogus", "--", "x");
+        final ScriptRun unknown = run(Map.of(), "-n", "2", "--bogus", "--", "x");
         assertEquals(2, unknown.exit());
         assertTrue(unknown.err().contains("unknown option '--bogus'"), unknown.err());
 
-        final Run port = run(Map.of(), "-n", "4", "--base-port", "65533", "--", "x");
+        final ScriptRun port = run(Map.of(), "-n", "4", "--base-port", "65533", "--", "x");
         assertEquals(2, port.exit());
         assertTrue(port.err().contains("--base-port 65533 leaves no room for 4 nodes"), port.err());
     }
@@ -75,7 +68,7 @@ class NupsLocalScriptTest
             "echo \"rank $NUPS_RANK of $NUPS_NODES at $NUPS_COORDINATOR\" \\",
             "    \"threads $NUPS_THREADS data $NUPS_DATA_PORT: $*\"",
             "echo \"complaint $NUPS_RANK\" >&2");
-        final Run run = run(Map.of("NUPS_LOCAL_COMMAND", rank.toString()),
+        final ScriptRun run = run(Map.of("NUPS_LOCAL_COMMAND", rank.toString()),
             "-n", "3", "--threads", "2", "--base-port", "9100", "--", "job", "a b");
         assertEquals(0, run.exit(), run.err());
         for (int i = 0; i < 3; i++)
@@ -94,7 +87,7 @@ class NupsLocalScriptTest
             "if [[ $NUPS_RANK == 1 ]]; then echo 'rank 1 gives up' >&2; exit 3; fi",
             "exec sleep 60");
         final long start = System.nanoTime();
-        final Run run = run(Map.of("NUPS_LOCAL_COMMAND", rank.toString()), "-n", "3", "--grace", "1", "--", "job");
+        final ScriptRun run = run(Map.of("NUPS_LOCAL_COMMAND", rank.toString()), "-n", "3", "--grace", "1", "--", "job");
         assertEquals(3, run.exit(), run.err());
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(15), "the stop is not bounded");
         assertTrue(run.err().contains("[r1] rank 1 gives up"), run.err());
@@ -115,25 +108,8 @@ class NupsLocalScriptTest
         return file;
     }
 
-    private Run run(final Map<String, String> env, final String... args) throws Exception
+    private ScriptRun run(final Map<String, String> env, final String... args) throws Exception
     {
-        final List<String> command = new ArrayList<>(List.of("bash", SCRIPT.toString()));
-        command.addAll(List.of(args));
-        final Path out = dir.resolve("out.txt");
-        final Path err = dir.resolve("err.txt");
-        final ProcessBuilder builder = new ProcessBuilder(command)
-            .redirectOutput(out.toFile())
-            .redirectError(err.toFile());
-        builder.environment().putAll(env);
-        final Process process = builder.start();
-        if (!process.waitFor(BOUND_SECONDS, TimeUnit.SECONDS))
-        {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            throw new AssertionError("scripts/nups-local " + String.join(" ", args) + " did not end within " +
-                BOUND_SECONDS + " s");
-        }
-        return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-            Files.readString(err, StandardCharsets.UTF_8));
+        return ScriptRun.run(SCRIPT, dir, env, args);
     }
 }
