@@ -1,5 +1,6 @@
 package io.nups.cli;
 
+import io.nups.TestJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -7,7 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -114,21 +114,8 @@ class MultiNodeBenchTest
     /** A stand-in for scripts/nups that runs the command line from this test's class path. */
     private Path launcher() throws IOException
     {
-        final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        final String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        final Path options = Path.of(System.getProperty("nups.jvm.options", "scripts/jvm.options")).toAbsolutePath();
-        String jvmOptions = "'@" + options + "'";
-        if (Runtime.version().feature() >= 24)
-        {
-            jvmOptions += " '@" + options.resolveSibling("jvm-24.options") + "'";
-        }
-        final Path file = dir.resolve("nups.sh");
-        Files.writeString(file, String.join("\n",
-            "#!/usr/bin/env bash",
-            "exec '" + java + "' " + jvmOptions + " -Xmx256m -XX:+UseSerialGC -cp '" + classPath + "' " +
-                "io.nups.cli.NupsCommand \"$@\"",
-            ""));
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
-        return file;
+        final List<String> command = TestJvm.command(TestJvm.classPath());
+        command.add(NupsCommand.class.getName());
+        return TestJvm.launcher(dir.resolve("nups.sh"), command);
     }
 }
