@@ -39,10 +39,10 @@ final class HugePages
                 }
             }
         }
-        catch (final IOException ex)
+        catch (final IOException | NumberFormatException ex)
         {
             return new Check(Level.WARN, NAME, "cannot read " + meminfo + ": " + ex.getMessage(),
-                "none needed; check /proc is mounted");
+                "none needed: nups registers ordinary pages");
         }
         if (!values.keySet().containsAll(FIELDS))
         {

@@ -22,6 +22,7 @@ final class LockedMemory
         "hard limit), '* - memlock unlimited' in /etc/security/limits.conf (then log in again), or " +
         "LimitMEMLOCK=infinity in the systemd unit (for Slurm jobs: slurmd's unit)";
     private static final String LINE = "Max locked memory";
+    private static final String UNREADABLE_FIX = "check that 'ulimit -l' prints unlimited";
 
     private LockedMemory()
     {
@@ -37,18 +38,26 @@ final class LockedMemory
         catch (final IOException ex)
         {
             return new Check(Level.WARN, NAME, "cannot read " + limits + ": " + ex.getMessage(),
-                "check that 'ulimit -l' prints unlimited");
+                UNREADABLE_FIX);
         }
         for (final String line : lines)
         {
             if (line.startsWith(LINE))
             {
                 final String[] fields = line.substring(LINE.length()).trim().split("\\s+");
-                return judge(fields[0], fields.length > 1 ? fields[1] : "?");
+                try
+                {
+                    return judge(fields[0], fields.length > 1 ? fields[1] : "unlimited");
+                }
+                catch (final NumberFormatException ex)
+                {
+                    return new Check(Level.WARN, NAME, "cannot parse '" + line.trim() + "' in " + limits,
+                        UNREADABLE_FIX);
+                }
             }
         }
         return new Check(Level.WARN, NAME, "no '" + LINE + "' line in " + limits,
-            "check that 'ulimit -l' prints unlimited");
+            UNREADABLE_FIX);
     }
 
     private static Check judge(final String soft, final String hard)

@@ -26,6 +26,19 @@ final class RdmaDevices
     static Check check(final Path sys)
     {
         final Path dir = sys.resolve("class").resolve("infiniband");
+        try
+        {
+            return checkDevices(dir);
+        }
+        catch (final UncheckedIOException ex)
+        {
+            return new Check(Level.FAIL, NAME, ex.getMessage() + ": " + ex.getCause(),
+                "let this user read " + dir + " (ibv_devices shows what it can see)");
+        }
+    }
+
+    private static Check checkDevices(final Path dir)
+    {
         if (!Files.isDirectory(dir))
         {
             return new Check(Level.FAIL, NAME, "none: " + dir + " is missing (no RDMA driver loaded)", NO_DEVICE_FIX);

@@ -179,6 +179,9 @@ class RdmaProbeTest
         assertEquals(Level.WARN, LockedMemory.check(dir.resolve("absent")).level());
         final Path other = Files.writeString(dir.resolve("limits"), "Max open files 1024 4096 files\n");
         assertTrue(LockedMemory.check(other).detail().contains("no 'Max locked memory' line"));
+        final Check garbled = LockedMemory.check(limits("lots                 lots                 bytes"));
+        assertEquals(Level.WARN, garbled.level());
+        assertTrue(garbled.detail().startsWith("cannot parse 'Max locked memory         lots"), garbled.detail());
     }
 
     @Test
@@ -204,6 +207,8 @@ class RdmaProbeTest
         Files.writeString(meminfo, "HugePages_Total: 0\nHugePages_Free: 0\nHugepagesize: 1048576 kB\n");
         assertTrue(HugePages.check(meminfo).detail().startsWith("0 reserved, 0 free, 1 GiB each"));
 
+        Files.writeString(meminfo, "HugePages_Total: many\n");
+        assertEquals(Level.WARN, HugePages.check(meminfo).level());
         Files.writeString(meminfo, "MemTotal:       16318412 kB\n");
         assertEquals(Level.WARN, HugePages.check(meminfo).level());
         assertEquals(Level.WARN, HugePages.check(dir.resolve("absent")).level());
