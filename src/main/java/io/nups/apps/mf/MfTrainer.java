@@ -68,35 +68,47 @@ public final class MfTrainer
         final long updatesTotal, final MfListener listener)
     {
         final List<EpochResult> results = new ArrayList<>();
+        RuntimeException listenerFailure = null;
         try
         {
-            while (gang.running() && gang.failure() == null)
+            try
             {
-                final EpochResult result = board.poll(PROGRESS_INTERVAL_MILLIS);
-                if (result != null)
+                while (gang.running() && gang.failure() == null)
                 {
-                    results.add(result);
-                    listener.epochDone(result);
-                }
-                else
-                {
-                    listener.progress(board.epoch(), board.updatesDone(), updatesTotal);
+                    final EpochResult result = board.poll(PROGRESS_INTERVAL_MILLIS);
+                    if (result != null)
+                    {
+                        results.add(result);
+                        listener.epochDone(result);
+                    }
+                    else
+                    {
+                        listener.progress(board.epoch(), board.updatesDone(), updatesTotal);
+                    }
                 }
             }
-            if (gang.failure() != null)
+            catch (final RuntimeException ex)
+            {
+                listenerFailure = ex; // the workers still run: stop and join them before reporting it
+            }
+            if (gang.failure() != null || listenerFailure != null)
             {
                 ps.close(); // breaks the barrier the other workers may wait at
             }
             if (!gang.join(JOIN_TIMEOUT_MILLIS))
             {
                 throw new IllegalStateException("MF worker threads still running " + JOIN_TIMEOUT_MILLIS / 1000 +
-                    " s after the run ended");
+                    " s after the run ended", listenerFailure);
             }
         }
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while training", ex);
+        }
+        if (listenerFailure != null)
+        {
+            throw listenerFailure;
         }
         if (gang.failure() != null)
         {
