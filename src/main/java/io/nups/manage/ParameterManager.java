@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import static io.nups.manage.PsMessageDescriptor.BARRIER_ARRIVE;
 import static io.nups.manage.PsMessageDescriptor.BARRIER_RELEASE;
@@ -90,6 +91,12 @@ public final class ParameterManager implements AutoCloseable, PeerFailureHandler
     private final ManyToOneConcurrentLinkedQueue<byte[]> inbox = new ManyToOneConcurrentLinkedQueue<>();
     /** Rung after every message queued for the server thread, which sleeps on it when idle. */
     private final Doorbell inboxBell = new Doorbell();
+    /**
+     * An inbox entry shorter than a message header (which {@link #onMessage} never queues) marks a peer's departure:
+     * its rank, as an int; the reason is in {@link #departures}.
+     */
+    private static final int DEPARTURE_MARKER_LENGTH = Integer.BYTES;
+    private final AtomicReferenceArray<String> departures;
     private final Server server;
     private final AgentRunner serverRunner;
     private final MessageBatch control;
@@ -110,6 +117,7 @@ public final class ParameterManager implements AutoCloseable, PeerFailureHandler
     {
         this.rank = transport.rank();
         this.nodes = transport.nodes();
+        this.departures = new AtomicReferenceArray<>(nodes);
         this.relocation = relocation;
         this.store = store;
         this.layout = store.layout();
@@ -260,10 +268,17 @@ public final class ParameterManager implements AutoCloseable, PeerFailureHandler
     @Override
     public void onPeerLeft(final int peer, final String who)
     {
-        if (!leaving)
+        if (leaving)
         {
-            onPeerLost(peer, who + " left before the cluster closed");
+            return;
         }
+        // Judged by the server thread after the peer's earlier messages, which may explain why it left (e.g. its
+        // start-up settings, which this node must report as the mismatch they are, not as a lost peer).
+        departures.set(peer, who + " left before the cluster closed");
+        final byte[] marker = new byte[DEPARTURE_MARKER_LENGTH];
+        new UnsafeBuffer(marker).putInt(0, peer);
+        inbox.offer(marker);
+        inboxBell.ring();
     }
 
     /** This node begins to leave: from now on peers that leave are expected (see {@link #onPeerLeft}). */
@@ -661,6 +676,16 @@ public final class ParameterManager implements AutoCloseable, PeerFailureHandler
             byte[] bytes;
             while (work < 64 && (bytes = inbox.poll()) != null)
             {
+                if (bytes.length == DEPARTURE_MARKER_LENGTH)
+                {
+                    final int peer = new UnsafeBuffer(bytes).getInt(0);
+                    if (!leaving)
+                    {
+                        onPeerLost(peer, departures.get(peer));
+                    }
+                    work++;
+                    continue;
+                }
                 message.wrap(bytes);
                 try
                 {

@@ -11,6 +11,7 @@ import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RecordDescriptor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -446,6 +447,16 @@ public final class ShmTransport implements Transport
         return inbound.read(ringHandler, options.pollLimit());
     }
 
+    /** Reads what the ring holds now; bounded by the ring's capacity, since others may keep writing. */
+    private void drainInbound()
+    {
+        final int maxPolls = inbound.capacity() / RecordDescriptor.HEADER_LENGTH / options.pollLimit() + 1;
+        for (int i = 0; i < maxPolls && poll() > 0; i++)
+        {
+            Thread.onSpinWait();
+        }
+    }
+
     boolean isClosed()
     {
         return closed;
@@ -473,6 +484,8 @@ public final class ShmTransport implements Transport
             if (view.getIntVolatile(STATE_OFFSET) == STATE_LEFT)
             {
                 departed[peer] = true;
+                // The peer wrote its last messages before it set LEFT: deliver them before its departure.
+                drainInbound();
                 failureHandler.onPeerLeft(peer, "node " + peer + " (shm " + runDirectory + ")");
                 continue;
             }
