@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import static io.nups.manage.PsMessageDescriptor.BARRIER_ARRIVE;
@@ -96,7 +97,16 @@ public final class ParameterManager implements AutoCloseable, PeerFailureHandler
      * its rank, as an int; the reason is in {@link #departures}.
      */
     private static final int DEPARTURE_MARKER_LENGTH = Integer.BYTES;
+    /**
+     * How long a departure waits before it fails this node. A node that failed (e.g. it lost another peer) leaves
+     * at once, so its goodbye can arrive before this node notices the loss that really ended the run; the grace
+     * lets that first cause be the one reported.
+     */
+    static final long DEPARTURE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
     private final AtomicReferenceArray<String> departures;
+    /** Per peer, when its departure fails this node (0: none pending); server thread only. */
+    private final long[] departureDeadlines;
+    private int pendingDepartures;
     private final Server server;
     private final AgentRunner serverRunner;
     private final MessageBatch control;
@@ -118,6 +128,7 @@ public final class ParameterManager implements AutoCloseable, PeerFailureHandler
         this.rank = transport.rank();
         this.nodes = transport.nodes();
         this.departures = new AtomicReferenceArray<>(nodes);
+        this.departureDeadlines = new long[nodes];
         this.relocation = relocation;
         this.store = store;
         this.layout = store.layout();
@@ -263,7 +274,8 @@ public final class ParameterManager implements AutoCloseable, PeerFailureHandler
     /**
      * Transport callback: a peer closed on purpose. No node passes the closing barrier before every node reached
      * it, so a peer that leaves while this node has not begun to leave itself left without the others (it failed,
-     * or its application gave up): that ends this node too, at once rather than by a timeout.
+     * or its application gave up): that ends this node too, after {@link #DEPARTURE_GRACE_NANOS} rather than by a
+     * wait timeout.
      */
     @Override
     public void onPeerLeft(final int peer, final String who)
@@ -679,9 +691,10 @@ public final class ParameterManager implements AutoCloseable, PeerFailureHandler
                 if (bytes.length == DEPARTURE_MARKER_LENGTH)
                 {
                     final int peer = new UnsafeBuffer(bytes).getInt(0);
-                    if (!leaving)
+                    if (departureDeadlines[peer] == 0)
                     {
-                        onPeerLost(peer, departures.get(peer));
+                        departureDeadlines[peer] = System.nanoTime() + DEPARTURE_GRACE_NANOS;
+                        pendingDepartures++;
                     }
                     work++;
                     continue;
@@ -702,7 +715,33 @@ public final class ParameterManager implements AutoCloseable, PeerFailureHandler
                 }
                 work++;
             }
+            if (pendingDepartures > 0)
+            {
+                work += judgeDepartures();
+            }
             return work;
+        }
+
+        /** Fails this node for each departure whose grace ran out, unless it failed or began to leave meanwhile. */
+        private int judgeDepartures()
+        {
+            final long now = System.nanoTime();
+            int judged = 0;
+            for (int peer = 0; peer < nodes; peer++)
+            {
+                final long deadline = departureDeadlines[peer];
+                if (deadline != 0 && now - deadline >= 0)
+                {
+                    departureDeadlines[peer] = 0;
+                    pendingDepartures--;
+                    judged++;
+                    if (!leaving)
+                    {
+                        onPeerLost(peer, departures.get(peer));
+                    }
+                }
+            }
+            return judged;
         }
 
         private void handle()
