@@ -1,6 +1,6 @@
 package io.nups.manage;
 
-import org.agrona.concurrent.IdleStrategy;
+import io.nups.transport.SpinYieldSleepIdleStrategy;
 
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -12,16 +12,13 @@ import java.util.function.LongSupplier;
  * takers), at most a bounded time per idle call, so the agent's duty cycle keeps running even if every producer
  * forgot to ring.
  */
-public final class DoorbellIdleStrategy implements IdleStrategy
+public final class DoorbellIdleStrategy extends SpinYieldSleepIdleStrategy
 {
     static final long MAX_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-    private static final int SPINS = 100;
-    private static final int YIELDS = 10;
 
     private final Doorbell doorbell;
     private final BooleanSupplier noWork;
     private final LongSupplier maxSleepNanos;
-    private int idleCalls;
 
     /** Sleeps at most {@link #MAX_SLEEP_NANOS} per idle call. */
     DoorbellIdleStrategy(final Doorbell doorbell, final BooleanSupplier noWork)
@@ -42,39 +39,10 @@ public final class DoorbellIdleStrategy implements IdleStrategy
     }
 
     @Override
-    public void idle(final int workCount)
+    protected void sleep()
     {
-        if (workCount > 0)
-        {
-            idleCalls = 0;
-            return;
-        }
-        idle();
-    }
-
-    @Override
-    public void idle()
-    {
-        final int calls = ++idleCalls;
-        if (calls <= SPINS)
-        {
-            Thread.onSpinWait();
-        }
-        else if (calls <= SPINS + YIELDS)
-        {
-            Thread.yield();
-        }
-        else
-        {
-            doorbell.arm();
-            doorbell.park(noWork.getAsBoolean(), maxSleepNanos.getAsLong());
-        }
-    }
-
-    @Override
-    public void reset()
-    {
-        idleCalls = 0;
+        doorbell.arm();
+        doorbell.park(noWork.getAsBoolean(), maxSleepNanos.getAsLong());
     }
 
     @Override
