@@ -25,6 +25,13 @@ public interface TrainingTask
     void configure(Nups.Builder builder, TaskSettings settings);
 
     /**
+     * The key the task reserved for {@link ClusterSums}: not replicated, holding at least
+     * {@code ClusterSums.length(TaskRunner.SUM_VALUES)} floats. The task uses it for its own sums during
+     * {@link #train}; {@link TaskRunner} uses it afterwards to total the run summary over the nodes.
+     */
+    int sumKey();
+
+    /**
      * Access count per key (index = key) used to rank hot keys for {@code --replicate N} and to report the share
      * of accesses replicated; null when the task has no such counts.
      */
