@@ -38,6 +38,15 @@ public interface TrainingTask
     long[] keyFrequencies();
 
     /**
+     * The key of relation {@code relation} of a KGE frequency file's {@code r} lines (its {@code e} lines are
+     * key ids); tasks without relations refuse them.
+     */
+    default int relationKey(final int relation)
+    {
+        throw new IllegalArgumentException("task " + name() + " has no relations: its frequency files list key ids");
+    }
+
+    /**
      * Initializes the model (rank 0 sets it, or each node its part, inside {@link ParameterServer#beginSetup()}
      * / {@link ParameterServer#endSetup()} when keys are replicated), trains for {@link TaskSettings#epochs()}
      * on this node's share of the data with all of the node's workers, and evaluates. Every node calls it at the
