@@ -137,7 +137,7 @@ public final class NamedTripleFiles
             final Integer before = seen.putIfAbsent(name, id);
             if (before != null)
             {
-                throw new IllegalArgumentException(kind + "s " + before + " and " + id + " share the name \"" + name +
+                throw new IllegalArgumentException(kind + " ids " + before + " and " + id + " share the name \"" + name +
                     "\"; a name-based triple file would merge them");
             }
         }
