@@ -59,6 +59,36 @@ public final class GlossCorpus
         return new GlossCorpus(text.toString(), lines, words);
     }
 
+    /** Reads a corpus that {@link #write} wrote. */
+    static GlossCorpus read(final Path file)
+    {
+        final String text;
+        try
+        {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot read the WordNet corpus " + file + ": " + ex, ex);
+        }
+        int lines = 0;
+        long words = 0;
+        for (int i = 0; i < text.length(); i++)
+        {
+            final char c = text.charAt(i);
+            if (c == '\n')
+            {
+                lines++;
+                words++;
+            }
+            else if (c == ' ')
+            {
+                words++;
+            }
+        }
+        return new GlossCorpus(text, lines, words);
+    }
+
     /** Number of lines. */
     public int lines()
     {

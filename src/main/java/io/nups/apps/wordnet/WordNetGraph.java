@@ -1,5 +1,6 @@
 package io.nups.apps.wordnet;
 
+import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,11 +27,11 @@ import java.util.TreeSet;
  *     Of each pair of mutually inverse pointers ({@code _hypernym}/{@code _hyponym}, {@code _has_part}/
  *     {@code _part_of}, ...) only the direction WN18RR keeps is used unless {@link Options#inverses()} is set,
  *     so a test triple cannot be read off its inverse in train. Duplicate triples are dropped.</li>
- * <li>The split shuffles the triples with {@link Random}({@link Options#seed()}), takes the first
- *     {@link Options#valid()} as valid and the next {@link Options#test()} as test, and then moves every
- *     valid or test triple whose head, relation or tail does not occur in train into train (in order), so
- *     that every entity and relation of valid and test is trained. Valid and test may hence come out a little
- *     smaller than asked.</li>
+ * <li>The split shuffles the triples with {@link Random}({@link Options#seed()}) and walks them in that
+ *     order: a triple goes to valid (until it has {@link Options#valid()} triples), then to test (until
+ *     {@link Options#test()}), if its head, relation and tail each still occur in another triple left for
+ *     train; otherwise it stays in train. So every entity and relation of valid and test occurs in train,
+ *     and valid and test have the sizes asked unless the graph has too few such triples.</li>
  * </ul>
  */
 public final class WordNetGraph
@@ -134,34 +135,52 @@ public final class WordNetGraph
             shuffled[i] = shuffled[j];
             shuffled[j] = swap;
         }
-        final int heldOut = options.valid() + options.test();
-        final List<int[]> train = new ArrayList<>(Arrays.asList(shuffled).subList(heldOut, shuffled.length));
-        final BitSet trainedEntities = new BitSet(entities.size());
-        final BitSet trainedRelations = new BitSet(relations.size());
-        for (final int[] triple : train)
+        // a triple may leave train while its entities and relation keep another triple there
+        final int[] entityUses = new int[entities.size()];
+        final int[] relationUses = new int[relations.size()];
+        for (final int[] triple : triples)
         {
-            trainedEntities.set(triple[0]);
-            trainedRelations.set(triple[1]);
-            trainedEntities.set(triple[2]);
+            entityUses[triple[0]]++;
+            relationUses[triple[1]]++;
+            entityUses[triple[2]]++;
         }
-        final List<int[]> valid = new ArrayList<>();
-        final List<int[]> test = new ArrayList<>();
-        for (int i = 0; i < heldOut; i++)
+        final List<int[]> train = new ArrayList<>(triples.length);
+        final List<int[]> valid = new ArrayList<>(options.valid());
+        final List<int[]> test = new ArrayList<>(options.test());
+        for (final int[] triple : shuffled)
         {
-            final int[] triple = shuffled[i];
-            if (trainedEntities.get(triple[0]) && trainedRelations.get(triple[1]) && trainedEntities.get(triple[2]))
+            final boolean wanted = valid.size() < options.valid() || test.size() < options.test();
+            final int head = triple[0];
+            final int tail = triple[2];
+            final boolean covered = relationUses[triple[1]] > 1 &&
+                (head == tail ? entityUses[head] > 2 : entityUses[head] > 1 && entityUses[tail] > 1);
+            if (wanted && covered)
             {
-                (i < options.valid() ? valid : test).add(triple);
+                relationUses[triple[1]]--;
+                entityUses[head]--;
+                entityUses[tail]--;
+                (valid.size() < options.valid() ? valid : test).add(triple);
             }
             else
             {
                 train.add(triple);
-                trainedEntities.set(triple[0]);
-                trainedRelations.set(triple[1]);
-                trainedEntities.set(triple[2]);
             }
         }
         return new WordNetGraph(entities, relations, columns(train), columns(valid), columns(test));
+    }
+
+    /**
+     * Reads a graph that {@link #write} wrote: the {@code .del} files and the id maps of {@code dir}.
+     *
+     * @throws IllegalArgumentException naming file and line of a malformed line
+     */
+    static WordNetGraph read(final Path dir)
+    {
+        final List<String> entities = readNames(dir.resolve("entity_ids.del"));
+        final List<String> relations = readNames(dir.resolve("relation_ids.del"));
+        return new WordNetGraph(entities, relations, readTriples(dir.resolve("train.del"), entities, relations),
+            readTriples(dir.resolve("valid.del"), entities, relations),
+            readTriples(dir.resolve("test.del"), entities, relations));
     }
 
     /** Entity names; entity id = position. */
@@ -281,6 +300,84 @@ public final class WordNetGraph
             }
         }
         return Arrays.stream(packed, 0, size).sorted().distinct().toArray();
+    }
+
+    private static List<String> readNames(final Path file)
+    {
+        final List<String> names = new ArrayList<>();
+        readLines(file, "id<TAB>name with ids 0, 1, 2, ... in order", 2, (fields, number) ->
+        {
+            if (!fields[0].equals(Integer.toString(names.size())))
+            {
+                return "id " + names.size();
+            }
+            names.add(fields[1]);
+            return null;
+        });
+        return names;
+    }
+
+    private static Triples readTriples(final Path file, final List<String> entities, final List<String> relations)
+    {
+        final List<int[]> triples = new ArrayList<>();
+        readLines(file, "head<TAB>relation<TAB>tail as integer ids", 3, (fields, number) ->
+        {
+            final int head = id(fields[0], entities.size());
+            final int relation = id(fields[1], relations.size());
+            final int tail = id(fields[2], entities.size());
+            if (head < 0 || relation < 0 || tail < 0)
+            {
+                return "entity ids in [0, " + entities.size() + ") and relation ids in [0, " + relations.size() + ")";
+            }
+            triples.add(new int[] {head, relation, tail});
+            return null;
+        });
+        return columns(triples);
+    }
+
+    /** Checks one line's fields and keeps what it holds; returns null, or what was expected instead. */
+    private interface LineReader
+    {
+        String accept(String[] fields, int number);
+    }
+
+    private static void readLines(final Path file, final String format, final int fieldCount, final LineReader reader)
+    {
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8))
+        {
+            String line;
+            int number = 0;
+            while ((line = in.readLine()) != null)
+            {
+                number++;
+                final String[] fields = line.split("\t", -1);
+                final String expected = fields.length == fieldCount ? reader.accept(fields, number) : fieldCount +
+                    " tab-separated fields";
+                if (expected != null)
+                {
+                    throw new IllegalArgumentException(file + ":" + number + ": expected " + format + " (" + expected +
+                        "), found \"" + line + "\"");
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot read " + file + ": " + ex, ex);
+        }
+    }
+
+    /** {@code field} as an id in {@code [0, count)}, or -1. */
+    private static int id(final String field, final int count)
+    {
+        try
+        {
+            final int id = Integer.parseInt(field);
+            return id >= 0 && id < count && field.charAt(0) != '+' ? id : -1;
+        }
+        catch (final NumberFormatException ex)
+        {
+            return -1;
+        }
     }
 
     private static Triples columns(final List<int[]> triples)
