@@ -39,7 +39,7 @@ public final class WordNetDataParser
         final int wordCount = cursor.nextNumber("a 2-digit hex word count", 16, 0xff);
         if (wordCount == 0)
         {
-            throw cursor.fail("a word count of at least 1", "00");
+            throw cursor.fail("a word count of at least 1", "\"00\"");
         }
         final List<String> lemmas = new ArrayList<>(wordCount);
         for (int i = 0; i < wordCount; i++)
@@ -66,7 +66,7 @@ public final class WordNetDataParser
             if ((sourceTarget >> 8) > wordCount)
             {
                 throw cursor.fail("a source word number of at most " + wordCount,
-                    String.format("%04x", sourceTarget));
+                    String.format("\"%04x\"", sourceTarget));
             }
             pointers.add(new Pointer(type.symbol, target, targetPos, sourceTarget >> 8, sourceTarget & 0xff));
         }
