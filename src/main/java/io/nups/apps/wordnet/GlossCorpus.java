@@ -29,7 +29,7 @@ public final class GlossCorpus
 
     static GlossCorpus of(final List<Synset> synsets, final boolean withLemmas)
     {
-        final StringBuilder text = new StringBuilder(1 << 24);
+        final StringBuilder text = new StringBuilder(synsets.size() * 80); // WordNet averages ~75 chars a line
         int lines = 0;
         long words = 0;
         for (final Synset synset : synsets)

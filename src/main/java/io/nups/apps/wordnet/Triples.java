@@ -15,6 +15,7 @@ public record Triples(int[] heads, int[] relations, int[] tails)
         }
     }
 
+    /** Number of triples. */
     public int size()
     {
         return heads.length;

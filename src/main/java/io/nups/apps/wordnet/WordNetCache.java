@@ -31,11 +31,14 @@ public final class WordNetCache
     private static final Logger LOG = LoggerFactory.getLogger(WordNetCache.class);
 
     private final Path dir;
+    private final Supplier<WordNet> source;
     private WordNet wordNet;
 
-    private WordNetCache(final Path dir)
+    /** A cache in {@code dir} whose misses are built from {@code source}, asked at most once. */
+    WordNetCache(final Path dir, final Supplier<WordNet> source)
     {
         this.dir = dir;
+        this.source = source;
     }
 
     /** The cache in {@code -Dnups.wordnet.cache} if set, else {@code ~/.cache/nups/wordnet-3.1}. */
@@ -48,7 +51,13 @@ public final class WordNetCache
     /** The cache in {@code dir}, created when first written. */
     public static WordNetCache at(final Path dir)
     {
-        return new WordNetCache(dir);
+        return new WordNetCache(dir, () ->
+        {
+            final long start = System.nanoTime();
+            final WordNet wordNet = WordNet.load();
+            LOG.info("parsed WordNet 3.1 from the classpath in {} ms", (System.nanoTime() - start) / 1_000_000);
+            return wordNet;
+        });
     }
 
     /** The cache's directory. */
@@ -85,9 +94,7 @@ public final class WordNetCache
     {
         if (wordNet == null)
         {
-            final long start = System.nanoTime();
-            wordNet = WordNet.load();
-            LOG.info("parsed WordNet 3.1 from the classpath in {} ms", (System.nanoTime() - start) / 1_000_000);
+            wordNet = source.get();
         }
         return wordNet;
     }

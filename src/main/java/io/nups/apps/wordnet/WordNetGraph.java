@@ -195,16 +195,19 @@ public final class WordNetGraph
         return relations;
     }
 
+    /** The training triples, in shuffled order. */
     public Triples train()
     {
         return train;
     }
 
+    /** The validation triples; their entities and relations all occur in {@link #train()}. */
     public Triples valid()
     {
         return valid;
     }
 
+    /** The test triples; their entities and relations all occur in {@link #train()}. */
     public Triples test()
     {
         return test;
