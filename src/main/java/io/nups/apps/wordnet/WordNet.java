@@ -58,13 +58,7 @@ public final class WordNet
         forEachFile(open, "data.", (in, source) -> WordNetDataParser.parse(in, source, synset ->
         {
             checkInFile(synset, source);
-            final long key = Synset.fileKey(synset.pos(), synset.offset());
-            if (!keyList.isEmpty() && key <= keyList.getLong(keyList.size() - 1))
-            {
-                throw new IllegalArgumentException(source + ": synset offset " + synset.offset() + " after " +
-                    synsets.get(synsets.size() - 1).offset() + "; offsets are byte positions and must increase");
-            }
-            keyList.addLong(key);
+            keyList.addLong(Synset.fileKey(synset.pos(), synset.offset())); // ascending: the parser checks offsets
             synsets.add(synset);
         }));
         final long[] keys = keyList.toLongArray();

@@ -13,7 +13,8 @@ import java.util.function.Consumer;
  * {@code w_cnt} is two hex digits, {@code lex_id} one hex digit, {@code p_cnt} three decimal digits; a pointer
  * is {@code pointer_symbol synset_offset pos source/target} with source/target four hex digits; verb lines
  * carry {@code f_cnt + f_num w_num...} frames, which are checked and skipped. Lines starting with two spaces
- * (the license header) are skipped. A malformed line fails with {@code source:line} and what was expected.
+ * (the license header) are skipped. Offsets must increase from line to line, as byte positions do. A malformed
+ * line fails with {@code source:line} and what was expected.
  */
 public final class WordNetDataParser
 {
@@ -28,7 +29,19 @@ public final class WordNetDataParser
     /** Parses every synset line of {@code in}, named {@code source} in errors, into {@code sink}, in file order. */
     public static void parse(final BufferedReader in, final String source, final Consumer<Synset> sink)
     {
-        LineCursor.parseLines(in, source, WordNetDataParser::parseLine, sink);
+        final int[] previousOffset = {-1};
+        LineCursor.parseLines(in, source, cursor ->
+        {
+            final Synset synset = parseLine(cursor);
+            if (synset.offset() <= previousOffset[0])
+            {
+                // the offsets are the lines' byte positions, which lookups by binary search rely on
+                throw cursor.fail("an offset above the previous line's " + previousOffset[0],
+                    "\"" + synset.offset() + "\"");
+            }
+            previousOffset[0] = synset.offset();
+            return synset;
+        }, sink);
     }
 
     private static Synset parseLine(final LineCursor cursor)

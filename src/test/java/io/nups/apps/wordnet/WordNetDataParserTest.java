@@ -64,6 +64,7 @@ class WordNetDataParserTest
         "02086723 05 n 01 dog 0 000 the gloss;\"|\" before the gloss;the",
         "01114824 29 v 01 bark 0 000 01 02 00 | g;\"+\" of frame 1 of 1;02",
         "01114824 29 v 01 bark 0 000 | g;a 2-digit verb frame count;\"|\"",
+        "00001740 03 n 01 thing 0 000 | g;an offset above the previous line's 1740;1740",
     })
     void rejectsMalformedLinesWithPlaceAndExpectation(final String line, final String expected, final String found)
     {
