@@ -1,10 +1,14 @@
 package io.nups.apps.wordnet;
 
-import java.io.BufferedReader;
-import java.io.BufferedWriter;
+import io.nups.apps.kge.DelFiles;
+import io.nups.apps.kge.KgeDataset;
+import io.nups.apps.kge.KgeFrequencies;
+import io.nups.apps.kge.KgeKeyLayout;
+import io.nups.apps.kge.NamedTripleFiles;
+import io.nups.apps.kge.Triples;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,20 +65,17 @@ public final class WordNetGraph
         }
     }
 
-    private final List<String> entities;
-    private final List<String> relations;
-    private final Triples train;
-    private final Triples valid;
-    private final Triples test;
+    private final KgeDataset dataset;
 
     WordNetGraph(final List<String> entities, final List<String> relations, final Triples train, final Triples valid,
         final Triples test)
     {
-        this.entities = List.copyOf(entities);
-        this.relations = List.copyOf(relations);
-        this.train = train;
-        this.valid = valid;
-        this.test = test;
+        this(new KgeDataset("wordnet-3.1", entities, relations, train, valid, test));
+    }
+
+    private WordNetGraph(final KgeDataset dataset)
+    {
+        this.dataset = dataset;
     }
 
     static WordNetGraph build(final WordNet wordNet, final Options options)
@@ -176,41 +177,43 @@ public final class WordNetGraph
      */
     static WordNetGraph read(final Path dir)
     {
-        final List<String> entities = readNames(dir.resolve("entity_ids.del"));
-        final List<String> relations = readNames(dir.resolve("relation_ids.del"));
-        return new WordNetGraph(entities, relations, readTriples(dir.resolve("train.del"), entities, relations),
-            readTriples(dir.resolve("valid.del"), entities, relations),
-            readTriples(dir.resolve("test.del"), entities, relations));
+        return new WordNetGraph(DelFiles.read(dir));
+    }
+
+    /** The graph as a link-prediction data set for the KGE task. */
+    public KgeDataset dataset()
+    {
+        return dataset;
     }
 
     /** Entity names; entity id = position. */
     public List<String> entities()
     {
-        return entities;
+        return dataset.entityNames();
     }
 
     /** Relation names; relation id = position. */
     public List<String> relations()
     {
-        return relations;
+        return dataset.relationNames();
     }
 
     /** The training triples, in shuffled order. */
     public Triples train()
     {
-        return train;
+        return dataset.train();
     }
 
     /** The validation triples; their entities and relations all occur in {@link #train()}. */
     public Triples valid()
     {
-        return valid;
+        return dataset.valid();
     }
 
     /** The test triples; their entities and relations all occur in {@link #train()}. */
     public Triples test()
     {
-        return test;
+        return dataset.test();
     }
 
     /**
@@ -225,61 +228,30 @@ public final class WordNetGraph
         try
         {
             Files.createDirectories(dir);
+            NamedTripleFiles.write(dataset, dir);
+            DelFiles.write(dataset, dir);
+            writeFrequencies(dir.resolve(FREQUENCY_FILE));
         }
         catch (final IOException ex)
         {
-            throw new UncheckedIOException("cannot create " + dir + ": " + ex, ex);
+            throw new UncheckedIOException("cannot write the graph to " + dir + ": " + ex.getMessage(), ex);
         }
-        final String[] splits = {"train", "valid", "test"};
-        final Triples[] sets = {train, valid, test};
-        for (int s = 0; s < splits.length; s++)
-        {
-            final Triples triples = sets[s];
-            writeLines(dir.resolve(splits[s] + ".txt"), triples.size(), (i, out) -> out.append(
-                entities.get(triples.heads()[i])).append('\t').append(relations.get(triples.relations()[i]))
-                .append('\t').append(entities.get(triples.tails()[i])));
-            writeLines(dir.resolve(splits[s] + ".del"), triples.size(), (i, out) -> out.append(
-                triples.heads()[i]).append('\t').append(triples.relations()[i]).append('\t').append(triples.tails()[i]));
-        }
-        writeLines(dir.resolve("entity_ids.del"), entities.size(), (i, out) -> out.append(i).append('\t')
-            .append(entities.get(i)));
-        writeLines(dir.resolve("relation_ids.del"), relations.size(), (i, out) -> out.append(i).append('\t')
-            .append(relations.get(i)));
-        writeFrequencies(dir.resolve(FREQUENCY_FILE));
     }
 
     /**
      * Writes how often each entity (as head or tail) and relation occurs in train as NuPS's
-     * {@code parameter.frequencies.tsv}: lines {@code e ID COUNT} and {@code r ID COUNT}, separated by tabs,
-     * sorted by count descending (ties: entities first, then by id).
+     * {@code parameter.frequencies.tsv} (see {@link KgeFrequencies#write}).
      */
     public void writeFrequencies(final Path file)
     {
-        final long[] entityCounts = new long[entities.size()];
-        final long[] relationCounts = new long[relations.size()];
-        for (int i = 0; i < train.size(); i++)
+        try
         {
-            entityCounts[train.heads()[i]]++;
-            relationCounts[train.relations()[i]]++;
-            entityCounts[train.tails()[i]]++;
+            KgeFrequencies.write(dataset.train(), KgeKeyLayout.of(dataset), file);
         }
-        // parameter p < entities is entity p, else relation p - entities
-        final Integer[] order = new Integer[entityCounts.length + relationCounts.length];
-        Arrays.setAll(order, p -> p);
-        final int ne = entityCounts.length;
-        Arrays.sort(order, (a, b) -> Long.compare(count(b, entityCounts, relationCounts), count(a, entityCounts,
-            relationCounts)));
-        writeLines(file, order.length, (i, out) ->
+        catch (final IOException ex)
         {
-            final int p = order[i];
-            out.append(p < ne ? "e\t" : "r\t").append(p < ne ? p : p - ne).append('\t')
-                .append(count(p, entityCounts, relationCounts));
-        });
-    }
-
-    private static long count(final int parameter, final long[] entityCounts, final long[] relationCounts)
-    {
-        return parameter < entityCounts.length ? entityCounts[parameter] : relationCounts[parameter - entityCounts.length];
+            throw new UncheckedIOException("cannot write " + file + ": " + ex.getMessage(), ex);
+        }
     }
 
     private static long[] distinctTriples(final WordNet wordNet, final Options options, final List<String> relations)
@@ -305,84 +277,6 @@ public final class WordNetGraph
         return Arrays.stream(packed, 0, size).sorted().distinct().toArray();
     }
 
-    private static List<String> readNames(final Path file)
-    {
-        final List<String> names = new ArrayList<>();
-        readLines(file, "id<TAB>name with ids 0, 1, 2, ... in order", 2, (fields, number) ->
-        {
-            if (!fields[0].equals(Integer.toString(names.size())))
-            {
-                return "id " + names.size();
-            }
-            names.add(fields[1]);
-            return null;
-        });
-        return names;
-    }
-
-    private static Triples readTriples(final Path file, final List<String> entities, final List<String> relations)
-    {
-        final List<int[]> triples = new ArrayList<>();
-        readLines(file, "head<TAB>relation<TAB>tail as integer ids", 3, (fields, number) ->
-        {
-            final int head = id(fields[0], entities.size());
-            final int relation = id(fields[1], relations.size());
-            final int tail = id(fields[2], entities.size());
-            if (head < 0 || relation < 0 || tail < 0)
-            {
-                return "entity ids in [0, " + entities.size() + ") and relation ids in [0, " + relations.size() + ")";
-            }
-            triples.add(new int[] {head, relation, tail});
-            return null;
-        });
-        return columns(triples);
-    }
-
-    /** Checks one line's fields and keeps what it holds; returns null, or what was expected instead. */
-    private interface LineReader
-    {
-        String accept(String[] fields, int number);
-    }
-
-    private static void readLines(final Path file, final String format, final int fieldCount, final LineReader reader)
-    {
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8))
-        {
-            String line;
-            int number = 0;
-            while ((line = in.readLine()) != null)
-            {
-                number++;
-                final String[] fields = line.split("\t", -1);
-                final String expected = fields.length == fieldCount ? reader.accept(fields, number) : fieldCount +
-                    " tab-separated fields";
-                if (expected != null)
-                {
-                    throw new IllegalArgumentException(file + ":" + number + ": expected " + format + " (" + expected +
-                        "), found \"" + line + "\"");
-                }
-            }
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot read " + file + ": " + ex, ex);
-        }
-    }
-
-    /** {@code field} as an id in {@code [0, count)}, or -1. */
-    private static int id(final String field, final int count)
-    {
-        try
-        {
-            final int id = Integer.parseInt(field);
-            return id >= 0 && id < count && field.charAt(0) != '+' ? id : -1;
-        }
-        catch (final NumberFormatException ex)
-        {
-            return -1;
-        }
-    }
-
     private static Triples columns(final List<int[]> triples)
     {
         final int[] heads = new int[triples.size()];
@@ -395,29 +289,5 @@ public final class WordNetGraph
             tails[i] = triples.get(i)[2];
         }
         return new Triples(heads, relations, tails);
-    }
-
-    /** Appends line {@code i} (without its newline) to {@code out}. */
-    private interface LineWriter
-    {
-        void append(int i, StringBuilder out);
-    }
-
-    private static void writeLines(final Path file, final int count, final LineWriter line)
-    {
-        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8))
-        {
-            final StringBuilder text = new StringBuilder(128);
-            for (int i = 0; i < count; i++)
-            {
-                text.setLength(0);
-                line.append(i, text);
-                out.append(text).append('\n');
-            }
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot write " + file + ": " + ex, ex);
-        }
     }
 }

@@ -1,5 +1,7 @@
 package io.nups.apps.wordnet;
 
+import io.nups.apps.kge.Triples;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
