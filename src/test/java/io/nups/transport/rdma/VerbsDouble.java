@@ -38,6 +38,8 @@ final class VerbsDouble implements Verbs
     private final Map<Integer, long[]> byLkey = new ConcurrentHashMap<>();
     private final LinkedBlockingQueue<ConnectRequest> requests = new LinkedBlockingQueue<>();
     private final List<QueuePairDouble> queuePairs = new CopyOnWriteArrayList<>();
+    /** Opcodes of the one-sided work this device executed, in order. */
+    final List<Integer> oneSidedExecuted = new CopyOnWriteArrayList<>();
     /** Injected failures: {opcode, status}, each used by the next executed work of that opcode on this device. */
     private final ConcurrentLinkedQueue<int[]> injected = new ConcurrentLinkedQueue<>();
 
@@ -71,6 +73,12 @@ final class VerbsDouble implements Verbs
         byRkey.put(region.rkey(), entry);
         byLkey.put(region.lkey(), entry);
         return region;
+    }
+
+    /** The rkey of the region registered at {@code address}, or -1. */
+    int rkeyAt(final long address)
+    {
+        return byRkey.values().stream().filter(e -> e[0] == address).mapToInt(e -> (int)e[4]).findFirst().orElse(-1);
     }
 
     @Override
@@ -295,6 +303,7 @@ final class VerbsDouble implements Verbs
                 case OPCODE_RDMA_READ, OPCODE_RDMA_WRITE ->
                 {
                     final boolean read = opcode == OPCODE_RDMA_READ;
+                    device.oneSidedExecuted.add(opcode);
                     if (covering(peer.device.byRkey, rkey, remoteAddress, length, read ? ACCESS_REMOTE_READ :
                         ACCESS_REMOTE_WRITE) == null)
                     {
