@@ -67,7 +67,7 @@ class DoctorCommandTest
     }
 
     @Test
-    void usableStatusExitsZeroAndSaysAutoStillPicksShmOrTcp()
+    void usableStatusExitsZeroAndSaysAutoPicksRdmaAcrossHosts()
     {
         final RdmaStatus usable = new RdmaStatus(List.of(new Check(Level.OK, "libdisni", "loaded", ""),
             new Check(Level.WARN, "locked memory", "soft limit 16 GiB", "raise it")));
@@ -77,8 +77,8 @@ class DoctorCommandTest
             "OK    libdisni       loaded",
             "WARN  locked memory  soft limit 16 GiB",
             "                     fix: raise it",
-            "OK    transport auto shm when every node runs on this host, tcp otherwise; RDMA is usable here, " +
-                "but this build has no rdma transport yet",
+            "OK    transport auto shm when every node runs on this host, rdma otherwise (RDMA is usable here; " +
+                "every node's address must be its RDMA interface's)",
             "RDMA is usable here.", ""), out.toString());
     }
 

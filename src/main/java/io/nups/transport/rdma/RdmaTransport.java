@@ -140,6 +140,18 @@ public final class RdmaTransport implements Transport
             "limit (ulimit -l, nups doctor)", ex);
     }
 
+    /**
+     * Refuses addresses DiSNI cannot connect (not IPv4, loopback, wildcard, unresolved), naming the first node whose
+     * address is one and what to give instead.
+     */
+    public static void checkAddresses(final List<InetSocketAddress> addresses)
+    {
+        for (int node = 0; node < addresses.size(); node++)
+        {
+            RdmaAddresses.check(node, addresses.get(node));
+        }
+    }
+
     /** Every node's RDMA address, indexed by rank (the cluster table's data addresses). Set before {@link #start}. */
     public void peerAddresses(final List<InetSocketAddress> addresses)
     {
@@ -147,10 +159,7 @@ public final class RdmaTransport implements Transport
         {
             throw new IllegalArgumentException("expected " + nodes + " node addresses, got " + addresses.size());
         }
-        for (int node = 0; node < nodes; node++)
-        {
-            RdmaAddresses.check(node, addresses.get(node));
-        }
+        checkAddresses(addresses);
         this.addresses = List.copyOf(addresses);
     }
 
