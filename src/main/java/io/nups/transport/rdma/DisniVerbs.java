@@ -285,7 +285,7 @@ final class DisniVerbs implements Verbs
         }
     }
 
-    /** The next event of {@code channel}, acknowledged, or null once {@code deadline} passed. */
+    /** The next event of {@code channel}, acknowledged, or null once {@code deadline} passed (now: no wait). */
     private static RdmaCmEvent nextEvent(final RdmaEventChannel channel, final long deadline) throws IOException
     {
         while (true)
@@ -365,13 +365,13 @@ final class DisniVerbs implements Verbs
         }
         nextCmCheck = now + CM_CHECK_NANOS;
         RdmaCmEvent event;
-        while ((event = nextEvent(listenChannel, 0)) != null)
+        while ((event = nextEvent(listenChannel, now)) != null)
         {
             handleListenEvent(event);
         }
         for (final DisniQueuePair pair : queuePairs)
         {
-            while (pair.channel != null && !pair.closed && (event = nextEvent(pair.channel, 0)) != null)
+            while (pair.channel != null && !pair.closed && (event = nextEvent(pair.channel, now)) != null)
             {
                 onConnectionEvent(event);
             }
