@@ -112,9 +112,10 @@ final class DisniVerbs implements Verbs
         {
             return new DisniVerbs(listenAddress, sendDepth, recvDepth, cqSize);
         }
-        catch (final UnsatisfiedLinkError ex)
+        catch (final LinkageError ex)
         {
-            throw new IOException("libdisni is not loadable: " + ex.getMessage(), ex);
+            // UnsatisfiedLinkError at first, NoClassDefFoundError for DiSNI's classes after that
+            throw new IOException("libdisni is not loadable: " + ex, ex);
         }
     }
 
