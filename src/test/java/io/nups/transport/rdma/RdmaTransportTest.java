@@ -2,6 +2,7 @@ package io.nups.transport.rdma;
 
 import com.ibm.disni.verbs.IbvWC;
 import io.nups.store.Slab;
+import io.nups.transport.rdma.RdmaStatus.Check;
 import io.nups.transport.RegionDescriptor;
 import io.nups.transport.TransportException;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The RDMA transport's own logic over the verbs double ({@link VerbsFabric}), not over RDMA: credits and backlog,
@@ -394,6 +396,23 @@ class RdmaTransportTest
         finally
         {
             t.close();
+        }
+    }
+
+    @Test
+    void withoutLibdisniOpeningDisniVerbsFailsNamingTheAddressAndTheDoctor()
+    {
+        final Check library = RdmaProbe.status().checks().stream().filter(c -> c.name().equals(RdmaProbe.LIBRARY))
+            .findFirst().orElseThrow();
+        assumeTrue(library.level() == RdmaStatus.Level.FAIL, "libdisni loads here: DisniVerbs would open a device");
+        for (int attempt = 0; attempt < 2; attempt++)
+        {
+            // the second attempt meets DiSNI's classes already failed to initialise, and must say the same
+            final TransportException ex = assertThrows(TransportException.class, () ->
+                new RdmaTransport(0, 2, new InetSocketAddress("10.0.0.1", 7000), RdmaOptions.DEFAULT));
+            assertTrue(ex.getMessage().startsWith("node 0 cannot open RDMA at 10.0.0.1:7000: libdisni is not " +
+                "loadable: "), ex.getMessage());
+            assertTrue(ex.getMessage().endsWith("(check with nups doctor)"), ex.getMessage());
         }
     }
 
