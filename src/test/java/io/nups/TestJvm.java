@@ -1,11 +1,15 @@
 package io.nups;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import java.util.stream.Collectors;
 
 /** Child JVMs for tests: the java command with the project's JVM argument files, and launcher scripts for it. */
@@ -45,5 +49,25 @@ public final class TestJvm
             command.stream().map(word -> "'" + word + "'").collect(Collectors.joining(" ")) + " \"$@\"\n");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
         return file;
+    }
+
+    /**
+     * A stand-in for the built jar: a manifest naming this test's class path and {@code mainClass}, so scripts/nups
+     * runs the compiled classes (with its own JVM flags) instead of building.
+     */
+    public static void launcherJar(final Path jar, final String mainClass) throws IOException
+    {
+        final Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, mainClass);
+        manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, java.util.Arrays.stream(classPath()
+            .split(java.io.File.pathSeparator)).map(entry -> Path.of(entry).toUri().toString())
+            .collect(Collectors.joining(" ")));
+        Files.createDirectories(jar.getParent());
+        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream ignored = new JarOutputStream(file,
+            manifest))
+        {
+            // the manifest is the whole jar
+        }
     }
 }

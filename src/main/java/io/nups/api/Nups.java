@@ -47,7 +47,7 @@ import java.util.Map;
  *         .keys(100_000, 16)
  *         .threads(2)
  *         .clusterFromEnvironment()          // or .cluster(ClusterConfig.explicit(rank, 3, "host0:7300", 7301))
- *         .transport(Nups.Transport.AUTO)    // shm when every node is on this host, else tcp
+ *         .transport(Nups.Transport.AUTO)    // shm when every node is on this host, else rdma or tcp
  *         .mode(Nups.Mode.RELOCATION)        // keys move to the node that localizes them
  *         .keyPermutation(42)                // spread hot key ranges over the nodes
  *         .start())
@@ -90,12 +90,20 @@ public final class Nups
     /** The transport between nodes ({@code --transport}). */
     public enum Transport
     {
-        /** Shared memory when every node runs on this host, TCP otherwise; the choice is logged per node. */
+        /**
+         * Shared memory when every node runs on this host; otherwise RDMA when this host's probe finds it usable
+         * (see {@code nups doctor}), else TCP. The choice and why are logged in one line per node.
+         */
         AUTO,
         /** TCP (java.nio), for nodes on any hosts. */
         TCP,
         /** Shared memory (mapped files in /dev/shm); every node must run on this host. */
-        SHM
+        SHM,
+        /**
+         * RDMA (InfiniBand or RoCE through DiSNI); node addresses must be RDMA interfaces' IPv4 addresses. A host
+         * where RDMA is not usable fails the start with the probe's reason.
+         */
+        RDMA
     }
 
     /** How keys held on other nodes are managed ({@code --mode}). */

@@ -76,10 +76,11 @@ final class ClusterOptions
             "(default: ${DEFAULT-VALUE}).")
     private int basePort;
 
-    @Option(names = "--transport", paramLabel = "auto|tcp|shm", converter = TransportConverter.class,
+    @Option(names = "--transport", paramLabel = "auto|tcp|shm|rdma", converter = TransportConverter.class,
         defaultValue = "auto", order = 106,
-        description = "Transport between nodes: shm (shared memory, every node on this host), tcp, or auto: " +
-            "shm when every node is on this host, else tcp (default: ${DEFAULT-VALUE}).")
+        description = "Transport between nodes: shm (shared memory, every node on this host), tcp, rdma " +
+            "(InfiniBand/RoCE through DiSNI; see docs/RDMA.md), or auto: shm when every node is on this host, " +
+            "else rdma where nups doctor finds it usable, else tcp (default: ${DEFAULT-VALUE}).")
     private Nups.Transport transport;
 
     @Option(names = "--permute-keys", paramLabel = "SEED", order = 108,
@@ -250,7 +251,8 @@ final class ClusterOptions
             }
             catch (final IllegalArgumentException ex)
             {
-                throw new TypeConversionException("'" + text + "' is not a transport: expected auto, tcp or shm");
+                throw new TypeConversionException("'" + text + "' is not a transport: expected auto, tcp, shm or " +
+                    "rdma");
             }
         }
     }

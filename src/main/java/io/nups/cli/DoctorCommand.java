@@ -55,16 +55,15 @@ final class DoctorCommand implements Callable<Integer>
         return status.usable() ? 0 : 1;
     }
 
-    /** What --transport auto picks (see TransportChoice): it never picks rdma while no rdma transport exists. */
+    /** What --transport auto picks across hosts (see TransportChoice): rdma when usable, else tcp. */
     private static Check transportLine(final RdmaStatus status)
     {
-        final String picks = "shm when every node runs on this host, tcp otherwise";
         if (status.usable())
         {
-            return new Check(Level.OK, TRANSPORT, picks + "; RDMA is usable here, but this build has no rdma " +
-                "transport yet", "");
+            return new Check(Level.OK, TRANSPORT, "shm when every node runs on this host, rdma otherwise (RDMA is " +
+                "usable here; every node's address must be its RDMA interface's)", "");
         }
-        return new Check(Level.WARN, TRANSPORT, picks + "; not rdma: " + status.firstFailure().orElseThrow().name() +
-            " failed", "see the FAIL lines above");
+        return new Check(Level.WARN, TRANSPORT, "shm when every node runs on this host, tcp otherwise; not rdma: " +
+            status.firstFailure().orElseThrow().name() + " failed", "see the FAIL lines above");
     }
 }

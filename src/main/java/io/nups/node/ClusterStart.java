@@ -7,6 +7,8 @@ import io.nups.transport.ShmOptions;
 import io.nups.transport.TcpOptions;
 import io.nups.transport.TcpTransport;
 import io.nups.transport.Transport;
+import io.nups.transport.rdma.RdmaOptions;
+import io.nups.transport.rdma.RdmaProbe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +54,11 @@ public final class ClusterStart
                 "single node".equals(config.source()) ? "" : " (from " + config.source() + ")");
             return new Node(settings);
         }
+        // Fails --transport rdma on a host without RDMA now, not after every node waited in the rendezvous.
+        if (choice == TransportChoice.RDMA)
+        {
+            choice.requireUsable(RdmaProbe.status());
+        }
         final TcpTransport tcp = listen(config, startupTimeout);
         final ClusterTable table;
         final Transport transport;
@@ -59,7 +66,8 @@ public final class ClusterStart
         {
             table = Rendezvous.join(config, tcp.listenAddress(), startupTimeout);
             transport = choice.select(table, tcp, ShmOptions.DEFAULT.withRingCapacity(SHM_RING_BYTES)
-                .withStartTimeout(startupTimeout));
+                .withStartTimeout(startupTimeout), RdmaOptions.DEFAULT.withConnectTimeout(startupTimeout),
+                RdmaProbe::status);
         }
         catch (final RuntimeException ex)
         {

@@ -53,7 +53,7 @@ class ClusterOptionsTest
     @Test
     void unknownTransportNamesTheFlagAndTheValidValues()
     {
-        assertFlagError("--transport", "'rdmax' is not a transport: expected auto, tcp or shm",
+        assertFlagError("--transport", "'rdmax' is not a transport: expected auto, tcp, shm or rdma",
             "bench", "--transport", "rdmax");
         assertFlagError("--mode", "expected classic or relocation", "bench", "--mode", "replication");
     }

@@ -7,6 +7,8 @@ import io.nups.transport.ShmTransport;
 import io.nups.transport.TcpOptions;
 import io.nups.transport.TcpTransport;
 import io.nups.transport.Transport;
+import io.nups.transport.rdma.RdmaSelfTestHost;
+import io.nups.transport.rdma.RdmaTransport;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -19,12 +21,15 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
-/** Several nodes of one cluster in this JVM, over real TCP (loopback) or shared-memory transports. */
+/**
+ * Several nodes of one cluster in this JVM, over real TCP (loopback) or shared-memory transports, or over real RDMA
+ * on the interface scripts/rdma-selftest names (skipped elsewhere, see {@link RdmaSelfTestHost}).
+ */
 final class LocalCluster implements AutoCloseable
 {
     enum Kind
     {
-        TCP, SHM
+        TCP, SHM, RDMA
     }
 
     private final List<Node> nodes = new ArrayList<>();
@@ -58,9 +63,19 @@ final class LocalCluster implements AutoCloseable
     {
         final List<Transport> transports = new ArrayList<>();
         final List<InetSocketAddress> addresses = new ArrayList<>();
+        if (kind == Kind.RDMA)
+        {
+            RdmaSelfTestHost.assumeRunnable();
+        }
+        final int rdmaBase = kind == Kind.RDMA ? RdmaSelfTestHost.nextBasePort() : 0;
         for (int i = 0; i < n; i++)
         {
-            if (kind == Kind.TCP)
+            if (kind == Kind.RDMA)
+            {
+                addresses.add(RdmaSelfTestHost.address(rdmaBase, i));
+                transports.add(new RdmaTransport(i, n, addresses.get(i), RdmaSelfTestHost.options()));
+            }
+            else if (kind == Kind.TCP)
             {
                 final TcpTransport tcp = new TcpTransport(i, n, new InetSocketAddress("127.0.0.1", 0),
                     TcpOptions.DEFAULT.withConnectTimeout(Duration.ofSeconds(20)));
@@ -76,6 +91,10 @@ final class LocalCluster implements AutoCloseable
         if (kind == Kind.TCP)
         {
             transports.forEach(t -> ((TcpTransport)t).peerAddresses(addresses));
+        }
+        if (kind == Kind.RDMA)
+        {
+            transports.forEach(t -> ((RdmaTransport)t).peerAddresses(addresses));
         }
         final NodeSettings settings = new NodeSettings(layout, threads, StoreOptions.DEFAULT, 16,
             Duration.ofSeconds(30), null, Duration.ofSeconds(1), relocation, permutationSeed);

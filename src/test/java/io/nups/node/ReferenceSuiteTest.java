@@ -5,6 +5,7 @@ import io.nups.manage.ReplicationOptions;
 import io.nups.store.KeyLayout;
 import io.nups.store.SlotDescriptor;
 import io.nups.transport.Transport;
+import io.nups.transport.rdma.RdmaSelfTestHost;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -63,7 +64,9 @@ class ReferenceSuiteTest
 
     private static Stream<Arguments> sizes(final int... nodes)
     {
-        return Stream.of(LocalCluster.Kind.TCP, LocalCluster.Kind.SHM)
+        // RDMA rows only where scripts/rdma-selftest asked for them.
+        return Stream.concat(Stream.of(LocalCluster.Kind.TCP, LocalCluster.Kind.SHM),
+                RdmaSelfTestHost.requested() ? Stream.of(LocalCluster.Kind.RDMA) : Stream.empty())
             .flatMap(kind -> IntStream.of(nodes).mapToObj(n -> Arguments.of(kind, n)));
     }
 
