@@ -9,6 +9,7 @@ import io.nups.apps.task.TaskSettings;
 import io.nups.apps.task.TrainingTask;
 import io.nups.sample.AliasTable;
 import io.nups.sample.SamplingOptions;
+import io.nups.sample.SamplingScheme;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -146,7 +147,7 @@ public final class W2vTask implements TrainingTask
         {
             final W2vWorker worker = new W2vWorker(ps.worker(i), ps.rank(), ps.nodes(), threads.length, config,
                 corpus, keys, subsampling, quality, node, run, settings.epochs(), settings.localizeAhead(),
-                seeds.nextLong());
+                samplesPerCall(settings.sampling()), seeds.nextLong());
             threads[i] = new Thread(() ->
             {
                 try
@@ -183,6 +184,17 @@ public final class W2vTask implements TrainingTask
             throw failure.get();
         }
         return new TaskResult(node.epochs(), node.quality());
+    }
+
+    /**
+     * A context's negatives are pulled in one call, except where the scheme serves one key per call: local
+     * sampling always, and the pool with postponing (which postpones single-key calls only).
+     */
+    private int samplesPerCall(final SamplingOptions sampling)
+    {
+        final boolean single = sampling.scheme() == SamplingScheme.LOCAL ||
+            sampling.scheme() == SamplingScheme.POOL && sampling.postpone();
+        return single ? 1 : config.negative();
     }
 
     /**

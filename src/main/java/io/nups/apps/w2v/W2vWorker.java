@@ -43,9 +43,11 @@ final class W2vWorker implements Runnable
     private final SkipGramStep step;
     private final int[][] pullKeys;
     private final float[][] pullValues;
-    private final int[][] negativeKeys;
-    private final float[][] negativeValues;
-    private final long[] negativeHandles;
+    /** Negatives per pullSample call: all of a context's, or 1 where the scheme serves one key per call. */
+    private final int samplesPerCall;
+    private final int[][] sampleKeys;
+    private final float[][] sampleValues;
+    private final long[] sampleHandles;
     private final float[] centreDelta;
     private Sentence current = new Sentence();
     private Sentence next = new Sentence();
@@ -56,7 +58,8 @@ final class W2vWorker implements Runnable
 
     W2vWorker(final Worker worker, final int rank, final int nodes, final int threads, final W2vConfig config,
         final Corpus corpus, final W2vKeys keys, final Subsampling subsampling, final W2vQuality quality,
-        final NodeEpochs node, final TaskRun run, final int epochs, final boolean localizeAhead, final long seed)
+        final NodeEpochs node, final TaskRun run, final int epochs, final boolean localizeAhead,
+        final int samplesPerCall, final long seed)
     {
         this.worker = worker;
         this.rank = rank;
@@ -89,10 +92,16 @@ final class W2vWorker implements Runnable
             pullKeys[m] = new int[m + 1];
             pullValues[m] = new float[(m + 1) * dim];
         }
-        final int maxNegatives = maxContexts * config.negative();
-        this.negativeKeys = new int[maxNegatives][1];
-        this.negativeValues = new float[maxNegatives][dim];
-        this.negativeHandles = new long[maxNegatives];
+        if (config.negative() % samplesPerCall != 0)
+        {
+            throw new IllegalArgumentException(samplesPerCall + " samples per call do not divide " +
+                config.negative() + " negatives");
+        }
+        this.samplesPerCall = samplesPerCall;
+        final int maxCalls = maxContexts * config.negative() / samplesPerCall;
+        this.sampleKeys = new int[maxCalls][samplesPerCall];
+        this.sampleValues = new float[maxCalls][samplesPerCall * dim];
+        this.sampleHandles = new long[maxCalls];
         this.centreDelta = new float[dim];
         this.random = seed;
         this.alpha = (float)config.alpha();
@@ -235,16 +244,16 @@ final class W2vWorker implements Runnable
             }
         }
         final long pull = worker.pull(pulled, values);
-        final int negatives = contexts * config.negative();
+        final int calls = contexts * config.negative() / samplesPerCall;
         final long group = sentence.groups[p];
-        for (int i = 0; i < negatives; i++)
+        for (int call = 0; call < calls; call++)
         {
-            negativeHandles[i] = worker.pullSample(group, negativeKeys[i], negativeValues[i]);
+            sampleHandles[call] = worker.pullSample(group, sampleKeys[call], sampleValues[call]);
         }
         worker.waitFor(pull);
-        for (int i = 0; i < negatives; i++)
+        for (int call = 0; call < calls; call++)
         {
-            worker.waitFor(negativeHandles[i]);
+            worker.waitFor(sampleHandles[call]);
         }
         java.util.Arrays.fill(centreDelta, 0);
         int sample = 0;
@@ -257,17 +266,19 @@ final class W2vWorker implements Runnable
             step.addScaled(centreDelta, 0, g, values, in);
             for (int t = 0; t < config.negative(); t++, sample++)
             {
-                final int key = negativeKeys[sample][0];
-                if (key == centreKey)
-                {
-                    continue; // word2vec skips a negative that is the word itself
-                }
-                final float[] target = negativeValues[sample];
-                final float gn = step.target(values, in, target, 0, 0, alpha);
-                step.setScaled(target, 0, gn, values, in);
-                worker.push(key, target);
+                // The sample's values become its delta in place; a negative that is the word itself gets none
+                // (word2vec skips it).
+                final float[] target = sampleValues[sample / samplesPerCall];
+                final int offset = (sample % samplesPerCall) * dim;
+                final boolean skip = sampleKeys[sample / samplesPerCall][sample % samplesPerCall] == centreKey;
+                final float gn = skip ? 0 : step.target(values, in, target, offset, 0, alpha);
+                step.setScaled(target, offset, gn, values, in);
             }
             step.endPair(values, in);
+        }
+        for (int call = 0; call < calls; call++)
+        {
+            worker.push(sampleKeys[call], sampleValues[call]);
         }
         System.arraycopy(centreDelta, 0, values, 0, dim);
         worker.push(pulled, values);

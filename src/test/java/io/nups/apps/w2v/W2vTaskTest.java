@@ -101,8 +101,10 @@ class W2vTaskTest
     @Test
     void withoutSynonymsHeldOutCooccurrencesAreScored()
     {
+        // Local sampling serves one negative per call: the other path of the worker.
         final W2vTask task = new W2vTask(CONFIG, corpus);
-        final TaskSettings settings = new TaskSettings(2, 2, 7, SamplingOptions.none(), false, 16);
+        final TaskSettings settings = new TaskSettings(2, 2, 7,
+            SamplingOptions.none().withScheme(SamplingScheme.LOCAL), false, 16);
         final RecordingRun run = new RecordingRun();
         final TaskResult result = assertTimeoutPreemptively(Duration.ofSeconds(20), () ->
         {
