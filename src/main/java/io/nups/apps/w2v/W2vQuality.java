@@ -63,7 +63,7 @@ final class W2vQuality
         else
         {
             scoreName = COOCCURRENCE_AUC;
-            positives = sample(cooccurrences(heldOut, window), random);
+            positives = cooccurrences(heldOut, window, random);
             negatives = replaceSecond(positives, heldOut, random);
             note = (synonyms.isEmpty() ? "no synonym pairs given" : "none of " + synonyms.size() + " synonym pairs " +
                 "has both words among the " + words + " most frequent words") + "; scoring " + positives.length +
@@ -229,9 +229,11 @@ final class W2vQuality
         return ids;
     }
 
-    private List<int[]> cooccurrences(final TokenStream text, final int window)
+    /** Pairs of different evaluated words within {@code window} of each other, a seeded sample of at most
+     * {@value #MAX_PAIRS} (reservoir sampling, so held-out text of any size takes no more memory). */
+    private int[][] cooccurrences(final TokenStream text, final int window, final SplittableRandom random)
     {
-        final List<int[]> pairs = new ArrayList<>();
+        final Reservoir reservoir = new Reservoir(random);
         for (int s = 0; s < text.sentences(); s++)
         {
             final int start = text.start(s);
@@ -244,34 +246,48 @@ final class W2vQuality
                     final int b = text.token(c);
                     if (c != p && a != b && evaluated(a) && evaluated(b))
                     {
-                        pairs.add(new int[] {a, b});
+                        reservoir.offer(a, b);
                     }
                 }
             }
         }
-        return pairs;
+        return reservoir.pairs();
     }
 
-    /** At most {@value #MAX_PAIRS} of {@code pairs}, a seeded uniform sample (reservoir). */
+    /** At most {@value #MAX_PAIRS} of {@code pairs}, a seeded uniform sample. */
     private static int[][] sample(final List<int[]> pairs, final SplittableRandom random)
     {
-        final int[][] kept = new int[Math.min(MAX_PAIRS, pairs.size())][];
-        for (int i = 0; i < pairs.size(); i++)
+        final Reservoir reservoir = new Reservoir(random);
+        pairs.forEach(pair -> reservoir.offer(pair[0], pair[1]));
+        return reservoir.pairs();
+    }
+
+    /** A uniform sample of at most {@value #MAX_PAIRS} of the pairs offered (Algorithm R). */
+    private static final class Reservoir
+    {
+        private final SplittableRandom random;
+        private final int[][] kept = new int[MAX_PAIRS][];
+        private long offered;
+
+        Reservoir(final SplittableRandom random)
         {
-            if (i < kept.length)
+            this.random = random;
+        }
+
+        void offer(final int a, final int b)
+        {
+            final long slot = offered < MAX_PAIRS ? offered : random.nextLong(offered + 1);
+            offered++;
+            if (slot < MAX_PAIRS)
             {
-                kept[i] = pairs.get(i);
-            }
-            else
-            {
-                final int j = random.nextInt(i + 1);
-                if (j < kept.length)
-                {
-                    kept[j] = pairs.get(i);
-                }
+                kept[(int)slot] = new int[] {a, b};
             }
         }
-        return kept;
+
+        int[][] pairs()
+        {
+            return java.util.Arrays.copyOf(kept, (int)Math.min(offered, MAX_PAIRS));
+        }
     }
 
     private int[][] randomPairs(final int count, final SplittableRandom random)
@@ -290,26 +306,19 @@ final class W2vQuality
         return pairs;
     }
 
-    /** Each positive (a, b) becomes (a, r), r a random held-out token that is evaluated and not a. */
+    /**
+     * Each positive (a, b) becomes (a, r), r the token at a random held-out position that is evaluated and not a
+     * (a few tries; a pair is left out if they all fail, as when one word fills the text).
+     */
     private int[][] replaceSecond(final int[][] pairs, final TokenStream text, final SplittableRandom random)
     {
-        final int[] candidates = new int[text.size()];
-        int n = 0;
-        for (int p = 0; p < text.size(); p++)
-        {
-            if (evaluated(text.token(p)))
-            {
-                candidates[n++] = text.token(p);
-            }
-        }
         final List<int[]> replaced = new ArrayList<>();
         for (final int[] pair : pairs)
         {
-            // a pair's first word is a candidate too; a few tries find another unless one word fills the text
-            for (int attempt = 0; attempt < 16 && n > 0; attempt++)
+            for (int attempt = 0; attempt < 64; attempt++)
             {
-                final int r = candidates[random.nextInt(n)];
-                if (r != pair[0])
+                final int r = text.token(random.nextInt(text.size()));
+                if (r != pair[0] && evaluated(r))
                 {
                     replaced.add(new int[] {pair[0], r});
                     break;

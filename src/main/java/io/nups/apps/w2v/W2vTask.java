@@ -208,19 +208,16 @@ public final class W2vTask implements TrainingTask
         ps.barrier();
         final Worker worker = ps.worker(0);
         final int dim = config.dim();
-        final List<Integer> mine = new ArrayList<>();
-        for (int w = ps.rank(); w < keys.words(); w += ps.nodes())
+        // this node's words: rank, rank + nodes, rank + 2·nodes, ...
+        final int mine = (keys.words() - ps.rank() + ps.nodes() - 1) / ps.nodes();
+        for (int from = 0; from < mine; from += BATCH)
         {
-            mine.add(w);
-        }
-        for (int from = 0; from < mine.size(); from += BATCH)
-        {
-            final int count = Math.min(BATCH, mine.size() - from);
+            final int count = Math.min(BATCH, mine - from);
             final int[] batch = new int[count];
             final float[] values = new float[count * dim];
             for (int i = 0; i < count; i++)
             {
-                final int word = mine.get(from + i);
+                final int word = ps.rank() + (from + i) * ps.nodes();
                 batch[i] = keys.input(word);
                 final SplittableRandom random = new SplittableRandom(seed ^ INIT_SALT ^ (word * 0xBF58476D1CE4E5B9L));
                 for (int d = 0; d < dim; d++)
