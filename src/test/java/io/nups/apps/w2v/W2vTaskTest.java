@@ -65,7 +65,7 @@ class W2vTaskTest
         final TaskSettings settings = new TaskSettings(3, 2, 42, SamplingOptions.none(), false, 16);
         final RecordingRun run = new RecordingRun();
         final Path export = dir.resolve("export");
-        final TaskResult result = assertTimeoutPreemptively(Duration.ofSeconds(20), () ->
+        final TaskResult result = assertTimeoutPreemptively(Duration.ofSeconds(60), () ->
         {
             final Nups.Builder builder = Nups.builder().threads(2);
             task.configure(builder, settings);
@@ -106,7 +106,7 @@ class W2vTaskTest
         final TaskSettings settings = new TaskSettings(2, 2, 7,
             SamplingOptions.none().withScheme(SamplingScheme.LOCAL), false, 16);
         final RecordingRun run = new RecordingRun();
-        final TaskResult result = assertTimeoutPreemptively(Duration.ofSeconds(20), () ->
+        final TaskResult result = assertTimeoutPreemptively(Duration.ofSeconds(60), () ->
         {
             final Nups.Builder builder = Nups.builder().threads(2);
             task.configure(builder, settings);
@@ -150,8 +150,8 @@ class W2vTaskTest
                     }
                 }));
             }
-            final TaskResult first = results.get(0).get(20, TimeUnit.SECONDS);
-            final TaskResult second = results.get(1).get(20, TimeUnit.SECONDS);
+            final TaskResult first = results.get(0).get(60, TimeUnit.SECONDS);
+            final TaskResult second = results.get(1).get(60, TimeUnit.SECONDS);
             final double auc = first.quality().get(W2vQuality.SYNONYM_AUC);
             assertTrue(auc > 0.8, "synonym AUC on 2 nodes " + auc);
             assertEquals(first.quality(), second.quality(), "every node reports the same quality");
