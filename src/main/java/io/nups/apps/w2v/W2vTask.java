@@ -3,8 +3,10 @@ package io.nups.apps.w2v;
 import io.nups.api.Nups;
 import io.nups.api.ParameterServer;
 import io.nups.api.Worker;
+import io.nups.apps.task.ClusterSums;
 import io.nups.apps.task.TaskResult;
 import io.nups.apps.task.TaskRun;
+import io.nups.apps.task.TaskRunner;
 import io.nups.apps.task.TaskSettings;
 import io.nups.apps.task.TrainingTask;
 import io.nups.sample.AliasTable;
@@ -32,8 +34,6 @@ public final class W2vTask implements TrainingTask
     /** Export file names in the export directory. */
     public static final String TEXT_FILE = "vectors.txt";
     public static final String BINARY_FILE = "vectors.bin";
-    /** Doubles summed cluster-wide at a time (loss and pairs; score and pair count). */
-    private static final int SUM_VALUES = 2;
     /** Words per pull or push when the whole table is initialized or read. */
     private static final int BATCH = 512;
     /** Keeps the model's streams apart from other uses of the same base seed. */
@@ -74,11 +74,18 @@ public final class W2vTask implements TrainingTask
     {
         final int words = keys.words();
         builder.keys(keys.numKeys()).valueLength(0, 2 * words, config.dim())
-            .valueLength(keys.sums(), keys.numKeys(), ClusterTotals.length(SUM_VALUES));
+            .valueLength(keys.sums(), keys.numKeys(), ClusterSums.length(TaskRunner.SUM_VALUES));
         final SamplingOptions scheme = settings.sampling();
         builder.sampling(new SamplingOptions(negativeDistribution(), scheme.scheme(), scheme.groupSize(),
             scheme.reuse(), scheme.postpone(), scheme.scanFrom(), scheme.scanTo(), scheme.downweightReplicas(),
             settings.seed()));
+    }
+
+    /** Key {@code 2·V}, after the word vectors: never sampled; its access frequency 0 ranks it last for replication. */
+    @Override
+    public int sumKey()
+    {
+        return keys.sums();
     }
 
     /** word2vec's unigram^0.75 over the output-vector keys (reference §3.2); other keys are never drawn. */

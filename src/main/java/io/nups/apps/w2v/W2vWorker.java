@@ -1,6 +1,7 @@
 package io.nups.apps.w2v;
 
 import io.nups.api.Worker;
+import io.nups.apps.task.ClusterSums;
 import io.nups.apps.task.TaskRun;
 
 import java.util.LinkedHashMap;
@@ -149,7 +150,7 @@ final class W2vWorker implements Runnable
             trainShare();
             worker.waitAll();
             node.workerFinished(pairs);
-            final double[] totals = ClusterTotals.sum(worker, rank, keys.sums(), new double[] {step.takeLoss(), pairs});
+            final double[] totals = ClusterSums.sum(worker, keys.sums(), new double[] {step.takeLoss(), pairs});
             final Map<String, Double> metrics = epoch == epochs ? evaluate() : Map.of();
             if (reporter)
             {
@@ -181,7 +182,7 @@ final class W2vWorker implements Runnable
             local[0] = scores.get(quality.scoreName());
             local[1] = scores.get(W2vQuality.PAIRS);
         }
-        final double[] totals = ClusterTotals.sum(worker, rank, keys.sums(), local);
+        final double[] totals = ClusterSums.sum(worker, keys.sums(), local);
         final Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put(quality.scoreName(), totals[0]);
         metrics.put(W2vQuality.PAIRS, totals[1]);
