@@ -1,14 +1,16 @@
 package io.nups.cli;
 
 import io.nups.apps.task.TrainingTask;
-import io.nups.apps.w2v.Corpus;
 import io.nups.apps.w2v.CorpusReader;
 import io.nups.apps.w2v.SynonymPair;
 import io.nups.apps.w2v.W2vConfig;
 import io.nups.apps.w2v.W2vTask;
+import io.nups.apps.wordnet.WordNetCache;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -23,12 +25,14 @@ import java.util.List;
         "vectors.bin in word2vec's formats."})
 final class TrainW2vCommand extends TrainTaskCommand
 {
-    @Option(names = "--corpus", paramLabel = "FILE", required = true, split = ",", order = 30,
-        description = "Corpus files, read in order (comma-separated or repeated).")
+    @Option(names = "--corpus", paramLabel = "FILE", split = ",", order = 30,
+        description = "Corpus files, read in order (comma-separated or repeated) (default: the glosses of WordNet " +
+            "3.1, embedded, each line led by its synset's one-word lemmas, scored with WordNet's synonym pairs).")
     List<Path> corpus;
 
     @Option(names = "--synonyms", paramLabel = "FILE", order = 31,
-        description = "Synonym pairs, two words per line, for synonym_auc (default: none; cooccurrence_auc).")
+        description = "Synonym pairs, two words per line, for synonym_auc (default: WordNet's with the default " +
+            "corpus, else none: cooccurrence_auc).")
     Path synonyms;
 
     @Option(names = "--embed_dim", paramLabel = "D", converter = Bounds.PositiveInt.class, order = 32,
@@ -82,9 +86,24 @@ final class TrainW2vCommand extends TrainTaskCommand
     TrainingTask task()
     {
         final W2vConfig config = config();
-        final Corpus text = CorpusReader.of(config).read(corpus);
-        final List<SynonymPair> pairs = synonyms == null ? List.of() : SynonymPair.read(synonyms);
-        return new W2vTask(config, text, pairs);
+        if (corpus != null)
+        {
+            final List<SynonymPair> pairs = synonyms == null ? List.of() : SynonymPair.read(synonyms);
+            return new W2vTask(config, CorpusReader.of(config).read(corpus), pairs);
+        }
+        final WordNetCache wordNet = WordNetCache.open();
+        final Path glosses;
+        try
+        {
+            glosses = wordNet.corpusFile(true);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot write the WordNet corpus: " + ex.getMessage(), ex);
+        }
+        final List<SynonymPair> pairs = synonyms != null ? SynonymPair.read(synonyms) : wordNet.synonymPairs()
+            .stream().map(pair -> new SynonymPair(pair.first(), pair.second())).toList();
+        return new W2vTask(config, CorpusReader.of(config).read(List.of(glosses)), pairs);
     }
 
     private W2vConfig config()

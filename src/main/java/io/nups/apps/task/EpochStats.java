@@ -16,7 +16,7 @@ public record EpochStats(int epoch, double seconds, long updates, double loss, M
 {
     public EpochStats
     {
-        metrics = Map.copyOf(metrics);
+        metrics = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metrics));
     }
 
     public double updatesPerSecond()

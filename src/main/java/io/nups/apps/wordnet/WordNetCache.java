@@ -82,6 +82,24 @@ public final class WordNetCache
             (corpus, entry) -> corpus.write(entry.resolve(file)), entry -> GlossCorpus.read(entry.resolve(file)));
     }
 
+    /**
+     * The corpus of {@link #corpus} as a file for readers that take paths: the cached copy, or a temporary file
+     * (deleted on exit) when the cache cannot be written.
+     */
+    public Path corpusFile(final boolean withLemmas) throws IOException
+    {
+        final GlossCorpus corpus = corpus(withLemmas);
+        final Path cachedFile = dir.resolve(withLemmas ? "corpus-with-lemmas" : "corpus").resolve("corpus.txt");
+        if (Files.isRegularFile(cachedFile))
+        {
+            return cachedFile;
+        }
+        final Path temporary = Files.createTempFile("nups-wordnet-corpus", ".txt");
+        temporary.toFile().deleteOnExit();
+        corpus.write(temporary);
+        return temporary;
+    }
+
     /** {@link WordNet#synonymPairs}, cached. */
     public List<WordPair> synonymPairs()
     {
