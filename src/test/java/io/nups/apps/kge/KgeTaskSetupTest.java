@@ -125,6 +125,32 @@ class KgeTaskSetupTest
         }
     }
 
+    @Test
+    void aFailingWorkerStopsTheOthersAndItsCauseIsThrown()
+    {
+        final KgeDataset graph = GroupGraph.generate(100, 10, 2, 2, 5);
+        final KgeTask task = new KgeTask(graph, KgeConfig.defaults());
+        final TaskSettings settings = settings(5, SamplingOptions.none());
+        final Nups.Builder builder = Nups.builder().threads(2);
+        task.configure(builder, settings);
+        final RecordingRun failing = new RecordingRun()
+        {
+            @Override
+            public void epochFinished(final io.nups.apps.task.EpochStats stats)
+            {
+                throw new IllegalStateException("listener broke");
+            }
+        };
+        try (ParameterServer ps = builder.start())
+        {
+            final IllegalStateException ex = assertThrows(IllegalStateException.class,
+                () -> task.train(ps, settings, failing, false));
+            assertEquals("nups-kge-r0-0 failed: listener broke", ex.getMessage());
+        }
+        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("nups-kge-")),
+            "worker threads ended");
+    }
+
     private static TaskSettings settings(final int epochs, final SamplingOptions sampling)
     {
         return new TaskSettings(epochs, 2, 9, sampling, false, 16);

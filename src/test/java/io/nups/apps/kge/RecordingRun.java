@@ -8,7 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A {@link TaskRun} that records what a node reported. */
-final class RecordingRun implements TaskRun
+class RecordingRun implements TaskRun
 {
     final List<Integer> started = new CopyOnWriteArrayList<>();
     final List<Long> work = new CopyOnWriteArrayList<>();
