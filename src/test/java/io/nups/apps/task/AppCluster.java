@@ -31,6 +31,13 @@ public final class AppCluster
         T run(ParameterServer ps) throws Exception;
     }
 
+    /** What one node does with its builder (e.g. hand it to a runner that starts it). */
+    @FunctionalInterface
+    public interface BuilderBody<T>
+    {
+        T run(Nups.Builder builder) throws Exception;
+    }
+
     /** What one worker thread does. */
     @FunctionalInterface
     public interface WorkerBody<T>
@@ -51,6 +58,20 @@ public final class AppCluster
         final UnaryOperator<Nups.Builder> configure, final NodeBody<T> body, final Duration timeout)
         throws Exception
     {
+        return runBuilders(nodes, transport, configure, builder ->
+        {
+            try (ParameterServer ps = builder.start())
+            {
+                return body.run(ps);
+            }
+        }, timeout);
+    }
+
+    /** As {@link #run}, but each node's body gets its builder, not a started server. */
+    public static <T> List<T> runBuilders(final int nodes, final Nups.Transport transport,
+        final UnaryOperator<Nups.Builder> configure, final BuilderBody<T> body, final Duration timeout)
+        throws Exception
+    {
         final int port = freePort();
         final ExecutorService pool = Executors.newFixedThreadPool(nodes, runnable ->
         {
@@ -67,13 +88,7 @@ public final class AppCluster
                     .cluster(nodes == 1 ? ClusterConfig.single() :
                         ClusterConfig.explicit(rank, nodes, "127.0.0.1:" + port, ClusterConfig.ANY_PORT))
                     .transport(transport).startupTimeout(Duration.ofSeconds(30)));
-                futures.add(pool.submit(() ->
-                {
-                    try (ParameterServer ps = builder.start())
-                    {
-                        return body.run(ps);
-                    }
-                }));
+                futures.add(pool.submit(() -> body.run(builder)));
             }
             final long deadline = System.nanoTime() + timeout.toNanos();
             final List<T> results = new ArrayList<>();
