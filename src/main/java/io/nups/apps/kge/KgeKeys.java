@@ -2,6 +2,7 @@ package io.nups.apps.kge;
 
 import io.nups.api.Nups;
 import io.nups.apps.task.ClusterSums;
+import io.nups.apps.task.TaskRunner;
 
 /**
  * The key space of KGE training (reference §5.1): entity e is key e, relation r is key {@code entities + r}, and
@@ -10,8 +11,8 @@ import io.nups.apps.task.ClusterSums;
  */
 final class KgeKeys
 {
-    /** Values summed cluster-wide at once: the most is a {@link RankSums}. */
-    static final int SUM_VALUES = RankSums.VALUES;
+    /** Values summed cluster-wide at once: a {@link RankSums} here, the run summary's chunks in the runner. */
+    static final int SUM_VALUES = Math.max(RankSums.VALUES, TaskRunner.SUM_VALUES);
 
     final int entities;
     final int relations;

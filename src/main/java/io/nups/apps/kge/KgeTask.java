@@ -51,10 +51,23 @@ public final class KgeTask implements TrainingTask
         return config;
     }
 
-    /** The key that holds cluster-wide sums: {@code entities + relations}, never replicate it. */
+    /** The key that holds cluster-wide sums: {@code entities + relations}. */
+    @Override
     public int sumKey()
     {
         return keys.sumKey();
+    }
+
+    /** Relation r is key {@code entities + r}. */
+    @Override
+    public int relationKey(final int relation)
+    {
+        if (relation < 0 || relation >= keys.relations)
+        {
+            throw new IllegalArgumentException("relation " + relation + " is out of range [0, " + keys.relations +
+                ")");
+        }
+        return keys.relationKey(relation);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.nups.apps.kge;
 import io.nups.api.Nups;
 import io.nups.api.ParameterServer;
 import io.nups.apps.task.TaskResult;
+import io.nups.apps.task.TaskRunner;
 import io.nups.apps.task.TaskSettings;
 import io.nups.sample.SamplingOptions;
 import io.nups.sample.SamplingScheme;
@@ -38,6 +39,8 @@ class KgeTaskSetupTest
         // entities 0..3, relations at 4 and 5, the sum key at 6; valid and test are not counted
         assertArrayEquals(new long[] {4, 2, 2, 0, 2, 2, 0}, task.keyFrequencies());
         assertEquals(6, task.sumKey());
+        assertEquals(5, task.relationKey(1));
+        assertThrows(IllegalArgumentException.class, () -> task.relationKey(2));
     }
 
     @Test
@@ -92,6 +95,27 @@ class KgeTaskSetupTest
             assertEquals(1.0, result.quality().get("mrr"));
             assertEquals(1.0, result.quality().get("raw_hits@1"));
         }
+    }
+
+    @Test
+    void theRunnerCheckpointsAndResumesTheTrainedModel(@TempDir final Path dir) throws IOException
+    {
+        final KgeDataset graph = GroupGraph.generate(100, 10, 2, 3, 5);
+        final KgeTask task = new KgeTask(graph, KgeConfig.defaults().withDim(8));
+        final TaskSettings trained = settings(3, SamplingOptions.none());
+        final Nups.Builder first = Nups.builder().threads(2);
+        task.configure(first, trained);
+        final TaskRunner.Report report = TaskRunner.run(task, first, trained, java.util.Map.of(),
+            new TaskRunner.Outputs(null, dir.resolve("export"), dir.resolve("ckpt"), null), new RecordingRun());
+        assertTrue(Files.size(dir.resolve("export").resolve("entities.bin")) == 100L * 8 * Float.BYTES);
+        // zero more epochs from the checkpoint: the same model, so the same test metrics
+        final TaskSettings none = settings(0, SamplingOptions.none());
+        final Nups.Builder second = Nups.builder().threads(2);
+        task.configure(second, none);
+        final TaskRunner.Report resumed = TaskRunner.run(task, second, none, java.util.Map.of(),
+            new TaskRunner.Outputs(null, null, null, dir.resolve("ckpt")), new RecordingRun());
+        assertEquals(report.result().quality(), resumed.result().quality());
+        assertTrue(report.result().quality().get("mrr") > 0.1, report.result().quality().toString());
     }
 
     @Test
