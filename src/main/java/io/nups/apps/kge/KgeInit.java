@@ -3,6 +3,7 @@ package io.nups.apps.kge;
 import io.nups.api.ParameterServer;
 import io.nups.api.Worker;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -74,6 +75,6 @@ final class KgeInit
         {
             out[offset + i] = (float)(scale * (2 * random.nextDouble() - 1));
         }
-        java.util.Arrays.fill(out, offset + length, offset + 2 * length, accumulator);
+        Arrays.fill(out, offset + length, offset + 2 * length, accumulator);
     }
 }

@@ -2,7 +2,9 @@ package io.nups.apps.kge;
 
 import io.nups.api.Worker;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.function.LongConsumer;
 
 /**
  * One worker's Hogwild training on its share of the training triples (reference §5.1). For each triple (s, r, o) it
@@ -90,7 +92,7 @@ final class KgeWorker
      * One pass over this worker's share in a fresh random order; reports progress in batches and returns the summed
      * loss (logistic losses of all steps plus the L2 terms of the positives).
      */
-    double epoch(final java.util.function.LongConsumer progress)
+    double epoch(final LongConsumer progress)
     {
         shuffleOrder();
         loss = 0;
@@ -142,12 +144,12 @@ final class KgeWorker
         {
             worker.localize(tripleKeys); // was not here in time: take it for the triple's next uses
         }
-        java.util.Arrays.fill(tripleDelta, 0f);
+        Arrays.fill(tripleDelta, 0f);
         loss += step(triple, 0, tripleDelta, 0, triple, tailOffset, tripleDelta, tailOffset, true);
         for (int k = 0; k < 2 * negatives; k++)
         {
             worker.waitFor(worker.pullSample(sampleId, sampleKey, sample));
-            java.util.Arrays.fill(sampleDelta, 0f);
+            Arrays.fill(sampleDelta, 0f);
             if (k < negatives)
             {
                 loss += step(triple, 0, tripleDelta, 0, sample, 0, sampleDelta, 0, false);

@@ -1,5 +1,7 @@
 package io.nups.apps.kge;
 
+import java.util.Arrays;
+
 /**
  * RESCAL (Nickel et al. 2011): a relation is a {@code dim × dim} matrix R, stored row-major, and the score is
  * sᵀ R o. NuPS spreads R over {@code dim} keys; nups holds it in one key of {@code 2·dim²} floats.
@@ -55,7 +57,7 @@ public final class Rescal implements KgeModel
     @Override
     public void tailQuery(final float[] s, final int so, final float[] r, final int ro, final float[] query)
     {
-        java.util.Arrays.fill(query, 0, dim, 0f);
+        Arrays.fill(query, 0, dim, 0f);
         for (int i = 0; i < dim; i++)
         {
             final float si = s[so + i];
