@@ -14,11 +14,13 @@ import java.util.Locale;
  * @param relationRegularization L2 weight γ_r on the relation of positive triples ({@code gamma_relation}, 1e-3)
  * @param initScale              embeddings start uniform in [-initScale, initScale) (default 0.01)
  * @param initAccumulator        AdaGrad accumulators start at this value (default 1e-6)
+ * @param evaluate               link prediction in the app (default on); off for models whose entity matrix does
+ *                               not fit one node's memory, to be evaluated offline from the export as the paper did
  * @param evalEvery              evaluate on valid every this many epochs (and always after the last); 0: only
  *                               after the last (default 1)
  */
 public record KgeConfig(Kind model, int dim, double learningRate, int negatives, double entityRegularization,
-    double relationRegularization, double initScale, double initAccumulator, int evalEvery)
+    double relationRegularization, double initScale, double initAccumulator, boolean evaluate, int evalEvery)
 {
     /** The scoring functions. */
     public enum Kind
@@ -77,43 +79,49 @@ public record KgeConfig(Kind model, int dim, double learningRate, int negatives,
     /** NuPS's toy-scale defaults: ComplEx, dim 10, η 0.1, 6 negatives, γ 1e-3, init ±0.01, evaluation every epoch. */
     public static KgeConfig defaults()
     {
-        return new KgeConfig(Kind.COMPLEX, 10, 0.1, 6, 1e-3, 1e-3, 0.01, 1e-6, 1);
+        return new KgeConfig(Kind.COMPLEX, 10, 0.1, 6, 1e-3, 1e-3, 0.01, 1e-6, true, 1);
     }
 
     public KgeConfig withModel(final Kind value)
     {
         return new KgeConfig(value, dim, learningRate, negatives, entityRegularization, relationRegularization,
-            initScale, initAccumulator, evalEvery);
+            initScale, initAccumulator, evaluate, evalEvery);
     }
 
     public KgeConfig withDim(final int value)
     {
         return new KgeConfig(model, value, learningRate, negatives, entityRegularization, relationRegularization,
-            initScale, initAccumulator, evalEvery);
+            initScale, initAccumulator, evaluate, evalEvery);
     }
 
     public KgeConfig withLearningRate(final double value)
     {
         return new KgeConfig(model, dim, value, negatives, entityRegularization, relationRegularization, initScale,
-            initAccumulator, evalEvery);
+            initAccumulator, evaluate, evalEvery);
     }
 
     public KgeConfig withNegatives(final int value)
     {
         return new KgeConfig(model, dim, learningRate, value, entityRegularization, relationRegularization, initScale,
-            initAccumulator, evalEvery);
+            initAccumulator, evaluate, evalEvery);
     }
 
     public KgeConfig withRegularization(final double entity, final double relation)
     {
         return new KgeConfig(model, dim, learningRate, negatives, entity, relation, initScale, initAccumulator,
-            evalEvery);
+            evaluate, evalEvery);
     }
 
     public KgeConfig withEvalEvery(final int value)
     {
         return new KgeConfig(model, dim, learningRate, negatives, entityRegularization, relationRegularization,
-            initScale, initAccumulator, value);
+            initScale, initAccumulator, evaluate, value);
+    }
+
+    public KgeConfig withEvaluation(final boolean on)
+    {
+        return new KgeConfig(model, dim, learningRate, negatives, entityRegularization, relationRegularization,
+            initScale, initAccumulator, on, evalEvery);
     }
 
     /** The scoring function of this configuration. */

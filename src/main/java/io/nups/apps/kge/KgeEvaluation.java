@@ -25,8 +25,8 @@ final class KgeEvaluation
         if (entityFloats > Integer.MAX_VALUE - 8 || relationFloats > Integer.MAX_VALUE - 8)
         {
             throw new IllegalArgumentException("evaluation holds all " + keys.entities + " entity embeddings of " +
-                keys.entityLength + " floats in one array, which exceeds 2^31 floats; evaluate such models " +
-                "offline from the export");
+                keys.entityLength + " floats in one array, which exceeds 2^31 floats: turn in-app evaluation off " +
+                "and evaluate such models offline from the export");
         }
         this.keys = keys;
         this.model = model;

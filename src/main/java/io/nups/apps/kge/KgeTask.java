@@ -115,9 +115,9 @@ public final class KgeTask implements TrainingTask
         {
             new KgeInit(keys, config, settings.seed()).run(ps);
         }
-        final KnownTriples known = KnownTriples.index(data.relations(), List.of(data.valid(), data.test()),
-            List.of(data.train(), data.valid(), data.test()));
-        final KgeEvaluation evaluation = new KgeEvaluation(keys, model, known);
+        final KgeEvaluation evaluation = config.evaluate() ? new KgeEvaluation(keys, model,
+            KnownTriples.index(data.relations(), List.of(data.valid(), data.test()),
+                List.of(data.train(), data.valid(), data.test()))) : null;
         return new KgeTraining(ps, settings, run, data, config, model, keys, evaluation).run();
     }
 

@@ -29,6 +29,7 @@ final class KgeTraining
     private final KgeConfig config;
     private final KgeModel model;
     private final KgeKeys keys;
+    /** Null when in-app evaluation is off. */
     private final KgeEvaluation evaluation;
     private final int workers;
     private final long nodeTriples;
@@ -93,7 +94,7 @@ final class KgeTraining
                 run.epochFinished(stats);
             }
         }
-        if (data.test().size() > 0)
+        if (evaluation != null && data.test().size() > 0)
         {
             final Map<String, Double> test = evaluation.evaluate(worker, id, workers, ps.threads(), data.test())
                 .metrics("");
@@ -106,7 +107,7 @@ final class KgeTraining
 
     private boolean validDue(final int epoch)
     {
-        return data.valid().size() > 0 &&
+        return evaluation != null && data.valid().size() > 0 &&
             (epoch == settings.epochs() || config.evalEvery() > 0 && epoch % config.evalEvery() == 0);
     }
 }

@@ -119,6 +119,22 @@ class KgeTaskSetupTest
     }
 
     @Test
+    void withEvaluationOffNothingIsRankedAndNoMetricIsReported()
+    {
+        final KgeTask task = new KgeTask(TINY, KgeConfig.defaults().withEvaluation(false));
+        final TaskSettings settings = settings(2, SamplingOptions.none());
+        final Nups.Builder builder = Nups.builder().threads(2);
+        task.configure(builder, settings);
+        try (ParameterServer ps = builder.start())
+        {
+            final TaskResult result = task.train(ps, settings, new RecordingRun(), false);
+            assertTrue(result.quality().isEmpty(), result.quality().toString());
+            assertEquals(2, result.epochs().size());
+            assertTrue(result.epochs().get(1).metrics().isEmpty() && result.epochs().get(1).loss() > 0);
+        }
+    }
+
+    @Test
     void aServerWithAnotherKeySpaceIsRefusedNamingBoth()
     {
         final KgeTask task = new KgeTask(TINY, KgeConfig.defaults());
