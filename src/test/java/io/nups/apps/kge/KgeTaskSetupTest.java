@@ -114,8 +114,9 @@ class KgeTaskSetupTest
         task.configure(second, none);
         final TaskRunner.Report resumed = TaskRunner.run(task, second, none, java.util.Map.of(),
             new TaskRunner.Outputs(null, null, null, dir.resolve("ckpt")), new RecordingRun());
+        // (not restored: all zeros, every truth ranks first; initialized again: the untrained model's metrics)
         assertEquals(report.result().quality(), resumed.result().quality());
-        assertTrue(report.result().quality().get("mrr") > 0.1, report.result().quality().toString());
+        assertTrue(report.result().quality().get("mrr") < 1.0, report.result().quality().toString());
     }
 
     @Test
