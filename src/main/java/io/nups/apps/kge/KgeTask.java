@@ -12,6 +12,7 @@ import io.nups.sample.SamplingScheme;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -30,14 +31,10 @@ public final class KgeTask implements TrainingTask
 
     public KgeTask(final KgeDataset data, final KgeConfig config)
     {
-        if (data.entities() < 1)
-        {
-            throw new IllegalArgumentException("dataset " + data.name() + " has no entities");
-        }
         this.data = data;
         this.config = config;
         this.model = config.createModel();
-        this.keys = new KgeKeys(data.entities(), data.relations(), model);
+        this.keys = new KgeKeys(KgeKeyLayout.of(data), model);
     }
 
     @Override
@@ -58,16 +55,11 @@ public final class KgeTask implements TrainingTask
         return keys.sumKey();
     }
 
-    /** Relation r is key {@code entities + r}. */
+    /** Relation r is key {@code entities + r} ({@link KgeKeyLayout#relationKey}). */
     @Override
     public int relationKey(final int relation)
     {
-        if (relation < 0 || relation >= keys.relations)
-        {
-            throw new IllegalArgumentException("relation " + relation + " is out of range [0, " + keys.relations +
-                ")");
-        }
-        return keys.relationKey(relation);
+        return keys.layout().relationKey(relation);
     }
 
     /**
@@ -86,19 +78,11 @@ public final class KgeTask implements TrainingTask
             given.downweightReplicas(), settings.seed()));
     }
 
-    /** Occurrences in the training triples by key: entities as head or tail, relations; 0 for the sum key. */
+    /** Occurrences in the training triples by key ({@link KgeFrequencies#keyCounts}); 0 for the sum key. */
     @Override
     public long[] keyFrequencies()
     {
-        final long[] counts = new long[keys.numKeys()];
-        final Triples train = data.train();
-        for (int i = 0; i < train.size(); i++)
-        {
-            counts[train.heads()[i]]++;
-            counts[train.tails()[i]]++;
-            counts[keys.relationKey(train.relations()[i])]++;
-        }
-        return counts;
+        return Arrays.copyOf(KgeFrequencies.keyCounts(data.train(), keys.layout()), keys.numKeys());
     }
 
     @Override

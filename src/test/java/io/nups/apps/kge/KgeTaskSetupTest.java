@@ -56,7 +56,7 @@ class KgeTaskSetupTest
             task.train(ps, settings, new RecordingRun(), false);
             task.export(ps, dir);
         }
-        final KgeInit init = new KgeInit(new KgeKeys(4, 2, config.createModel()), config, settings.seed());
+        final KgeInit init = new KgeInit(new KgeKeys(new KgeKeyLayout(4, 2), config.createModel()), config, settings.seed());
         final float[] entities = floats(dir.resolve("entities.bin"));
         assertEquals(4 * 3, entities.length);
         final float[] expected = new float[2 * 3];
