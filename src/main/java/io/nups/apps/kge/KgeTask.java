@@ -29,6 +29,12 @@ public final class KgeTask implements TrainingTask
     private final KgeModel model;
     private final KgeKeys keys;
 
+    /**
+     * @param data   the graph; every node of a cluster must pass the same one (each trains on its share)
+     * @param config the hyperparameters
+     * @throws IllegalArgumentException when the graph has no entity or no relation, or a RESCAL relation of
+     *                                  {@code dim²} floats does not fit one key
+     */
     public KgeTask(final KgeDataset data, final KgeConfig config)
     {
         this.data = data;
