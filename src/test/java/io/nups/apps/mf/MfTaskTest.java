@@ -1,0 +1,178 @@
+package io.nups.apps.mf;
+
+import io.nups.api.Nups;
+import io.nups.api.ParameterServer;
+import io.nups.apps.task.TaskResult;
+import io.nups.apps.task.TaskSettings;
+import io.nups.cluster.ClusterConfig;
+import io.nups.manage.HotKeys;
+import io.nups.manage.ReplicationOptions;
+import io.nups.sample.SamplingOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * MfTask on one node and on two nodes in one JVM: SGD approaches the noise floor, figures are cluster-wide
+ * (the same on every node, and equal to one node's for the same factors), and the export holds the factors.
+ */
+class MfTaskTest
+{
+    private static final double NOISE = 0.1;
+    private static final int RANK = 8;
+    private static final SparseMatrix DATA =
+        ZipfMatrix.generate(new MatrixSpec(2000, 500, RANK, 100_000, 5_000, NOISE, 1.1, 11));
+    private static final MfTaskConfig CONFIG = new MfTaskConfig(RANK, 0.03, 0.05, true, 200, 1);
+
+    @Test
+    void oneNodeTwoThreadsApproachesTheNoiseFloor(@TempDir final Path dir) throws Exception
+    {
+        final MfTask task = new MfTask(CONFIG, DATA);
+        final RecordingRun run = new RecordingRun();
+        final TaskSettings settings = settings(10, true);
+        final TaskResult result;
+        final Nups.Builder builder = Nups.builder().threads(2);
+        task.configure(builder, settings);
+        try (ParameterServer ps = builder.start())
+        {
+            result = task.train(ps, settings, run, false);
+            task.export(ps, dir);
+        }
+        assertEquals(10, result.epochs().size());
+        assertEquals(run.epochs, result.epochs());
+        assertEquals(10L * DATA.train().size(), run.progress.get());
+        final double first = result.epochs().get(0).metrics().get("rmse_test");
+        final double last = result.quality().get("rmse_test");
+        assertTrue(first > last, "test RMSE " + first + " -> " + last);
+        assertTrue(last < 2.5 * NOISE, "test RMSE after 10 epochs " + last);
+        assertEquals(List.of("rmse_train", "rmse_test", "mse_test"), List.copyOf(result.quality().keySet()));
+        assertEquals(last * last, result.quality().get("mse_test"), 1e-9);
+        assertTrue(result.quality().get("rmse_train") < 2.5 * NOISE);
+        assertTrue(run.lines.get(1).startsWith("initial model: rmse_train"), run.lines.toString());
+
+        final float[] rowFactors = readExport(dir.resolve(FactorExport.ROW_FILE), DATA.rows());
+        final float[] colFactors = readExport(dir.resolve(FactorExport.COL_FILE), DATA.cols());
+        double squaredError = 0;
+        for (int cell = 0; cell < DATA.test().size(); cell++)
+        {
+            double prediction = 0;
+            for (int k = 0; k < RANK; k++)
+            {
+                prediction += rowFactors[DATA.test().row(cell) * RANK + k] * colFactors[DATA.test().col(cell) * RANK + k];
+            }
+            squaredError += Math.pow(DATA.test().value(cell) - prediction, 2);
+        }
+        assertEquals(last, Math.sqrt(squaredError / DATA.test().size()), 1e-4, "RMSE of the exported factors");
+    }
+
+    @Test
+    void twoNodesWithRelocationAndReplicatedColumnsApproachTheNoiseFloorAlike() throws Exception
+    {
+        final MfTask task = new MfTask(CONFIG, DATA);
+        final HotKeys hot = HotKeys.topN(task.keyFrequencies(), 20);
+        final List<TaskResult> results = runCluster(2, 8, true, rank -> Nups.builder()
+            .mode(Nups.Mode.RELOCATION).keyPermutation(3)
+            .replication(ReplicationOptions.of(hot).withSyncsPerSecond(50)));
+        final double first = results.get(0).epochs().get(0).metrics().get("rmse_test");
+        final double last = results.get(0).quality().get("rmse_test");
+        assertTrue(last < 3 * NOISE, "test RMSE on 2 nodes " + first + " -> " + last);
+        assertEquals(results.get(0).quality(), results.get(1).quality(), "cluster-wide figures on every node");
+    }
+
+    @Test
+    void clusterWideRmseEqualsOneNodesForTheSameFactors() throws Exception
+    {
+        // No epochs: the figures are those of the initial factors, which do not depend on the node count.
+        final List<TaskResult> two = runCluster(2, 0, false, rank -> Nups.builder().mode(Nups.Mode.CLASSIC));
+        final List<TaskResult> one = runCluster(1, 0, false, rank -> Nups.builder());
+        for (final String metric : List.of("rmse_train", "rmse_test", "mse_test"))
+        {
+            final double single = one.get(0).quality().get(metric);
+            assertTrue(single > 0.5, metric + " of random factors " + single);
+            assertEquals(single, two.get(0).quality().get(metric), 1e-5 * single, metric);
+            assertEquals(single, two.get(1).quality().get(metric), 1e-5 * single, metric);
+        }
+    }
+
+    private static List<TaskResult> runCluster(final int nodes, final int epochs, final boolean localizeAhead,
+        final IntFunction<Nups.Builder> base) throws Exception
+    {
+        final int port = freePort();
+        final ExecutorService pool = Executors.newFixedThreadPool(nodes);
+        try
+        {
+            final List<Future<TaskResult>> results = new ArrayList<>();
+            for (int r = 0; r < nodes; r++)
+            {
+                final int rank = r;
+                results.add(pool.submit(() ->
+                {
+                    final MfTask task = new MfTask(CONFIG, DATA);
+                    final TaskSettings settings = settings(epochs, localizeAhead);
+                    final Nups.Builder builder = base.apply(rank).threads(2)
+                        .cluster(ClusterConfig.explicit(rank, nodes, "127.0.0.1:" + port, ClusterConfig.ANY_PORT))
+                        .transport(Nups.Transport.TCP).startupTimeout(Duration.ofSeconds(30));
+                    task.configure(builder, settings);
+                    try (ParameterServer ps = builder.start())
+                    {
+                        return task.train(ps, settings, new RecordingRun(), false);
+                    }
+                }));
+            }
+            final List<TaskResult> done = new ArrayList<>();
+            for (final Future<TaskResult> result : results)
+            {
+                done.add(result.get(120, TimeUnit.SECONDS));
+            }
+            return done;
+        }
+        finally
+        {
+            pool.shutdownNow();
+            assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
+        }
+    }
+
+    private static TaskSettings settings(final int epochs, final boolean localizeAhead)
+    {
+        return new TaskSettings(epochs, 2, 7, SamplingOptions.none(), localizeAhead, 16);
+    }
+
+    private static float[] readExport(final Path file, final int count) throws IOException
+    {
+        final byte[] bytes = Files.readAllBytes(file);
+        final String header = FactorExport.header(count, RANK);
+        assertEquals(header, new String(bytes, 0, header.length(), StandardCharsets.US_ASCII));
+        assertEquals(header.length() + 4L * count * RANK, bytes.length);
+        final float[] values = new float[count * RANK];
+        ByteBuffer.wrap(bytes, header.length(), bytes.length - header.length()).order(ByteOrder.LITTLE_ENDIAN)
+            .asFloatBuffer().get(values);
+        return values;
+    }
+
+    private static int freePort() throws IOException
+    {
+        try (ServerSocket socket = new ServerSocket(0))
+        {
+            return socket.getLocalPort();
+        }
+    }
+}
