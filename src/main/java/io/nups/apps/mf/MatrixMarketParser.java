@@ -64,6 +64,7 @@ final class MatrixMarketParser
     {
         if (!nextLine())
         {
+            lineNumber = 1;
             throw error("empty file; expected the header \"" + HEADER + "\"");
         }
         checkHeader();
