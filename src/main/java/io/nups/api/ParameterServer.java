@@ -143,6 +143,17 @@ public final class ParameterServer implements AutoCloseable
         return node.sampling().stats();
     }
 
+    /**
+     * Keys this node's operations of {@code kind} touched so far, counted exactly (not sampled like latencies):
+     * e.g. {@link OpKind#LOCAL_PULL} keys served from this node's memory (held or replicated),
+     * {@link OpKind#REMOTE_PULL} keys of pulls that needed communication, {@link OpKind#LOCALIZE} keys asked to
+     * move here.
+     */
+    public long keys(final OpKind kind)
+    {
+        return node.report().keys(kind);
+    }
+
     /** Latency and throughput per operation kind, one screen of text. */
     public String latencySummary()
     {

@@ -173,6 +173,12 @@ public final class Worker
         delegate.barrier();
     }
 
+    /** Rank of this worker's node in the cluster (0 on a single node). */
+    public int rank()
+    {
+        return delegate.node().rank();
+    }
+
     /** Value length of {@code key}, in floats. */
     public int valueLength(final int key)
     {

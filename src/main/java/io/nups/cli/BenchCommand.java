@@ -8,16 +8,19 @@ import io.nups.manage.ReplicationOptions;
 import io.nups.metrics.OpKind;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
@@ -53,6 +56,12 @@ final class BenchCommand implements Callable<Integer>
 
     @Mixin
     private ReplicationFlags replication;
+
+    @Option(names = "--mode", paramLabel = "classic|relocation", converter = ModeConverter.class,
+        defaultValue = "relocation", order = 107,
+        description = "classic: keys stay at their home node (the static-PS baseline); relocation: keys move " +
+            "to the node that localizes them (default: ${DEFAULT-VALUE}).")
+    private Nups.Mode mode;
 
     @Option(names = "--keys", paramLabel = "N", defaultValue = "100000", converter = Bounds.PositiveInt.class,
         description = "Data keys (default: ${DEFAULT-VALUE}).")
@@ -104,7 +113,7 @@ final class BenchCommand implements Callable<Integer>
     {
         final ClusterConfig config = cluster.config();
         final int workerThreads = threads != null ? threads : ClusterOptions.defaultThreads(1);
-        final boolean relocation = cluster.mode() == Nups.Mode.RELOCATION;
+        final boolean relocation = mode == Nups.Mode.RELOCATION;
         final ZipfBench.Settings settings;
         try
         {
@@ -133,7 +142,7 @@ final class BenchCommand implements Callable<Integer>
             replication.requireExactSync("nups bench's exactness check");
             builder.replication(replicated);
         }
-        cluster.apply(builder, config);
+        cluster.apply(builder, config).mode(mode);
         if (profile != null)
         {
             builder.profile(profile);
@@ -217,5 +226,21 @@ final class BenchCommand implements Callable<Integer>
     private static double micros(final Histogram histogram, final double percentile)
     {
         return histogram.getValueAtPercentile(percentile) / 1e3;
+    }
+
+    static final class ModeConverter implements ITypeConverter<Nups.Mode>
+    {
+        @Override
+        public Nups.Mode convert(final String text)
+        {
+            try
+            {
+                return Nups.Mode.valueOf(text.strip().toUpperCase(Locale.ROOT));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new TypeConversionException("'" + text + "' is not a mode: expected classic or relocation");
+            }
+        }
     }
 }

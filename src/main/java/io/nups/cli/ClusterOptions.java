@@ -82,21 +82,10 @@ final class ClusterOptions
             "shm when every node is on this host, else tcp (default: ${DEFAULT-VALUE}).")
     private Nups.Transport transport;
 
-    @Option(names = "--mode", paramLabel = "classic|relocation", converter = ModeConverter.class,
-        defaultValue = "relocation", order = 107,
-        description = "classic: keys stay at their home node (the static-PS baseline); relocation: keys move " +
-            "to the node that localizes them (default: ${DEFAULT-VALUE}).")
-    private Nups.Mode mode;
-
     @Option(names = "--permute-keys", paramLabel = "SEED", order = 108,
         description = "Permute keys by a fixed random permutation with this seed before partitioning them " +
             "over the nodes, so hot key ranges spread out (default: no permutation).")
     private Long permuteKeys;
-
-    Nups.Mode mode()
-    {
-        return mode;
-    }
 
     Nups.Transport transport()
     {
@@ -191,10 +180,10 @@ final class ClusterOptions
         return config;
     }
 
-    /** Applies the cluster, transport, mode and key permutation to {@code builder}. */
+    /** Applies the cluster, transport and key permutation to {@code builder}. */
     Nups.Builder apply(final Nups.Builder builder, final ClusterConfig config)
     {
-        builder.cluster(config).transport(transport).mode(mode);
+        builder.cluster(config).transport(transport);
         if (permuteKeys != null)
         {
             builder.keyPermutation(permuteKeys);
@@ -262,22 +251,6 @@ final class ClusterOptions
             catch (final IllegalArgumentException ex)
             {
                 throw new TypeConversionException("'" + text + "' is not a transport: expected auto, tcp or shm");
-            }
-        }
-    }
-
-    static final class ModeConverter implements ITypeConverter<Nups.Mode>
-    {
-        @Override
-        public Nups.Mode convert(final String text)
-        {
-            try
-            {
-                return Nups.Mode.valueOf(text.strip().toUpperCase(Locale.ROOT));
-            }
-            catch (final IllegalArgumentException ex)
-            {
-                throw new TypeConversionException("'" + text + "' is not a mode: expected classic or relocation");
             }
         }
     }

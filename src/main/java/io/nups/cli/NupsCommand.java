@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
     mixinStandardHelpOptions = true,
     versionProvider = NupsVersion.class,
     description = "A parameter server for machine learning with non-uniform parameter access.",
-    subcommands = {DemoCommand.class, BenchCommand.class, DoctorCommand.class})
+    subcommands = {DemoCommand.class, BenchCommand.class, TrainCommand.class, DoctorCommand.class})
 public final class NupsCommand implements Callable<Integer>
 {
     static final String VERBOSE = "--verbose";

@@ -35,6 +35,12 @@ final class ReplicationFlags
     static final String CLIP = "--rep.clip_updates";
     private static final String[] SYNC_FLAGS = {SYNCS, PAUSE, THRESHOLD, AVERAGE, CLIP};
 
+    /** For commands without relations: a KGE frequency file's relation lines are refused. */
+    static final IntFunction<int[]> NO_RELATIONS = id ->
+    {
+        throw new IllegalArgumentException("this command has no relations, only entity or column ids (= keys)");
+    };
+
     @Spec(Spec.Target.MIXEE)
     private CommandSpec mixee;
 
@@ -88,7 +94,27 @@ final class ReplicationFlags
      */
     ReplicationOptions options(final int numKeys, final int replicableKeys, final IntFunction<int[]> topKeys)
     {
-        final int[] keys = chooseKeys(replicableKeys, topKeys);
+        return options(numKeys, replicableKeys, topKeys, 0, NO_RELATIONS);
+    }
+
+    /**
+     * As {@link #options(int, int, IntFunction)}, with a default for when no flag names keys, and the keys of a
+     * KGE frequency file's relations.
+     *
+     * @param defaultCount how many of {@code topKeys} to replicate when none of {@code --replicate},
+     *                     {@code --replicate-keys}, {@code --replicate-frequencies} is given (a mode's preset)
+     * @param relationKeys the key of a relation id of a KGE frequency file
+     */
+    ReplicationOptions options(final int numKeys, final int replicableKeys, final IntFunction<int[]> topKeys,
+        final int defaultCount, final IntFunction<int[]> relationKeys)
+    {
+        final boolean named = replicate != null || keysFile != null || frequencies != null;
+        final int[] keys = !named && defaultCount > 0 ? topKeys.apply(defaultCount) :
+            chooseKeys(replicableKeys, topKeys, relationKeys);
+        if (keys != null && keys.length == 0)
+        {
+            return null;
+        }
         if (keys == null)
         {
             if (replicate != null)
@@ -127,7 +153,8 @@ final class ReplicationFlags
     }
 
     /** The keys the flags name, or null for none. */
-    private int[] chooseKeys(final int replicableKeys, final IntFunction<int[]> topKeys)
+    private int[] chooseKeys(final int replicableKeys, final IntFunction<int[]> topKeys,
+        final IntFunction<int[]> relationKeys)
     {
         if (keysFile != null)
         {
@@ -145,7 +172,7 @@ final class ReplicationFlags
                 throw fail(FREQUENCIES + " FILE needs " + REPLICATE + " N: how many of its top parameters to " +
                     "replicate");
             }
-            return replicate == 0 ? null : read(FREQUENCIES, frequencies, () -> rankFrequencies(replicableKeys));
+            return replicate == 0 ? null : read(FREQUENCIES, frequencies, () -> rankFrequencies(replicableKeys, relationKeys));
         }
         if (replicate == null || replicate == 0)
         {
@@ -158,7 +185,7 @@ final class ReplicationFlags
         return topKeys.apply(replicate);
     }
 
-    private int[] rankFrequencies(final int replicableKeys)
+    private int[] rankFrequencies(final int replicableKeys, final IntFunction<int[]> relationKeys)
     {
         final IntFunction<int[]> sameKey = id ->
         {
@@ -168,11 +195,7 @@ final class ReplicationFlags
             }
             return new int[] {id};
         };
-        final IntFunction<int[]> noRelations = id ->
-        {
-            throw new IllegalArgumentException("this command has no relations, only entity or column ids (= keys)");
-        };
-        return FrequencyFiles.isKge(frequencies) ? FrequencyFiles.readKge(frequencies, sameKey, noRelations, replicate) :
+        return FrequencyFiles.isKge(frequencies) ? FrequencyFiles.readKge(frequencies, sameKey, relationKeys, replicate) :
             FrequencyFiles.readColumnFrequencies(frequencies, sameKey, replicate);
     }
 

@@ -164,6 +164,20 @@ public final class LatencyReport implements AutoCloseable
         }
     }
 
+    /** Keys counted for {@code kind} by every registered recorder so far (exact, not sampled). */
+    public long keys(final OpKind kind)
+    {
+        long keys = 0;
+        synchronized (lock)
+        {
+            for (final Source source : sources)
+            {
+                keys += source.recorder.keys(kind);
+            }
+        }
+        return keys;
+    }
+
     /**
      * Collects all recorders and formats one row per kind with operations or latencies: operation and key
      * counts, then percentiles, max and mean in microseconds.

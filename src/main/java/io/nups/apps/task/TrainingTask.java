@@ -25,10 +25,26 @@ public interface TrainingTask
     void configure(Nups.Builder builder, TaskSettings settings);
 
     /**
+     * The key the task reserved for {@link ClusterSums}: not replicated, holding at least
+     * {@code ClusterSums.length(TaskRunner.SUM_VALUES)} floats. The task uses it for its own sums during
+     * {@link #train}; {@link TaskRunner} uses it afterwards to total the run summary over the nodes.
+     */
+    int sumKey();
+
+    /**
      * Access count per key (index = key) used to rank hot keys for {@code --replicate N} and to report the share
      * of accesses replicated; null when the task has no such counts.
      */
     long[] keyFrequencies();
+
+    /**
+     * The key of relation {@code relation} of a KGE frequency file's {@code r} lines (its {@code e} lines are
+     * key ids); tasks without relations refuse them.
+     */
+    default int relationKey(final int relation)
+    {
+        throw new IllegalArgumentException("task " + name() + " has no relations: its frequency files list key ids");
+    }
 
     /**
      * Initializes the model (rank 0 sets it, or each node its part, inside {@link ParameterServer#beginSetup()}
