@@ -31,7 +31,7 @@ final class MfKeys
         return rows + col;
     }
 
-    /** The key {@link ClusterTotals} sums through; never replicated. */
+    /** The key of the cluster-wide sums ({@code ClusterSums}); never replicated. */
     int lossKey()
     {
         return rows + cols;

@@ -2,8 +2,10 @@ package io.nups.apps.mf;
 
 import io.nups.api.Nups;
 import io.nups.api.ParameterServer;
+import io.nups.apps.task.ClusterSums;
 import io.nups.apps.task.TaskResult;
 import io.nups.apps.task.TaskRun;
+import io.nups.apps.task.TaskRunner;
 import io.nups.apps.task.TaskSettings;
 import io.nups.apps.task.TrainingTask;
 
@@ -53,7 +55,13 @@ public final class MfTask implements TrainingTask
     {
         builder.keys(keys.numKeys())
             .valueLength(0, keys.factorKeys(), config.rank())
-            .valueLength(keys.lossKey(), keys.numKeys(), ClusterTotals.length(3));
+            .valueLength(keys.lossKey(), keys.numKeys(), ClusterSums.length(TaskRunner.SUM_VALUES));
+    }
+
+    @Override
+    public int sumKey()
+    {
+        return keys.lossKey();
     }
 
     /** Training cells per row and per column at their keys (the loss key: 0, so it is never replicated). */

@@ -1,6 +1,7 @@
 package io.nups.apps.mf;
 
 import io.nups.api.Worker;
+import io.nups.apps.task.ClusterSums;
 import io.nups.apps.task.EpochStats;
 
 import java.util.Arrays;
@@ -29,7 +30,6 @@ final class MfTaskWorker implements Runnable
     private final Worker worker;
     private final int index;
     private final int rank;
-    private final boolean first;
     private final boolean prelocalize;
     private final boolean resumed;
     private final ColumnBlocks blocks;
@@ -51,7 +51,6 @@ final class MfTaskWorker implements Runnable
         this.worker = worker;
         this.index = worker.index();
         this.rank = plan.config.rank();
-        this.first = plan.ps.rank() == 0 && index == 0;
         this.prelocalize = plan.settings.localizeAhead() && plan.config.prelocalizeSteps() > 0;
         this.blocks = ColumnBlocks.chunk(plan.train, plan.threads(), index);
         this.testShare = plan.test.slice(MfPlan.shareStart(plan.test.size(), index, plan.threads()),
@@ -235,7 +234,7 @@ final class MfTaskWorker implements Runnable
         local[0] = trainSquaredError();
         local[1] = testSquaredError();
         local[2] = squaredNorms();
-        final double[] sums = ClusterTotals.sum(worker, first, plan.keys.lossKey(), local);
+        final double[] sums = ClusterSums.sum(worker, plan.keys.lossKey(), local);
         final double loss = (sums[0] + plan.config.lambda() * sums[2]) / plan.trainTotal;
         if (!Double.isFinite(loss))
         {

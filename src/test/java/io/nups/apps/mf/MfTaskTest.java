@@ -2,9 +2,9 @@ package io.nups.apps.mf;
 
 import io.nups.api.Nups;
 import io.nups.api.ParameterServer;
+import io.nups.apps.task.AppCluster;
 import io.nups.apps.task.TaskResult;
 import io.nups.apps.task.TaskSettings;
-import io.nups.cluster.ClusterConfig;
 import io.nups.manage.HotKeys;
 import io.nups.manage.ReplicationOptions;
 import io.nups.sample.SamplingOptions;
@@ -12,20 +12,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.function.IntFunction;
+import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -88,7 +82,7 @@ class MfTaskTest
     {
         final MfTask task = new MfTask(CONFIG, DATA);
         final HotKeys hot = HotKeys.topN(task.keyFrequencies(), 20);
-        final List<TaskResult> results = runCluster(2, 8, true, rank -> Nups.builder()
+        final List<TaskResult> results = runCluster(2, 8, true, builder -> builder
             .mode(Nups.Mode.RELOCATION).keyPermutation(3)
             .replication(ReplicationOptions.of(hot).withSyncsPerSecond(50)));
         final double first = results.get(0).epochs().get(0).metrics().get("rmse_test");
@@ -101,8 +95,8 @@ class MfTaskTest
     void clusterWideRmseEqualsOneNodesForTheSameFactors() throws Exception
     {
         // No epochs: the figures are those of the initial factors, which do not depend on the node count.
-        final List<TaskResult> two = runCluster(2, 0, false, rank -> Nups.builder().mode(Nups.Mode.CLASSIC));
-        final List<TaskResult> one = runCluster(1, 0, false, rank -> Nups.builder());
+        final List<TaskResult> two = runCluster(2, 0, false, builder -> builder.mode(Nups.Mode.CLASSIC));
+        final List<TaskResult> one = runCluster(1, 0, false, builder -> builder);
         for (final String metric : List.of("rmse_train", "rmse_test", "mse_test"))
         {
             final double single = one.get(0).quality().get(metric);
@@ -113,42 +107,18 @@ class MfTaskTest
     }
 
     private static List<TaskResult> runCluster(final int nodes, final int epochs, final boolean localizeAhead,
-        final IntFunction<Nups.Builder> base) throws Exception
+        final UnaryOperator<Nups.Builder> options) throws Exception
     {
-        final int port = freePort();
-        final ExecutorService pool = Executors.newFixedThreadPool(nodes);
-        try
+        final TaskSettings settings = settings(epochs, localizeAhead);
+        return AppCluster.runBuilders(nodes, Nups.Transport.TCP, builder -> options.apply(builder.threads(2)), builder ->
         {
-            final List<Future<TaskResult>> results = new ArrayList<>();
-            for (int r = 0; r < nodes; r++)
+            final MfTask task = new MfTask(CONFIG, DATA);
+            task.configure(builder, settings);
+            try (ParameterServer ps = builder.start())
             {
-                final int rank = r;
-                results.add(pool.submit(() ->
-                {
-                    final MfTask task = new MfTask(CONFIG, DATA);
-                    final TaskSettings settings = settings(epochs, localizeAhead);
-                    final Nups.Builder builder = base.apply(rank).threads(2)
-                        .cluster(ClusterConfig.explicit(rank, nodes, "127.0.0.1:" + port, ClusterConfig.ANY_PORT))
-                        .transport(Nups.Transport.TCP).startupTimeout(Duration.ofSeconds(30));
-                    task.configure(builder, settings);
-                    try (ParameterServer ps = builder.start())
-                    {
-                        return task.train(ps, settings, new RecordingRun(), false);
-                    }
-                }));
+                return task.train(ps, settings, new RecordingRun(), false);
             }
-            final List<TaskResult> done = new ArrayList<>();
-            for (final Future<TaskResult> result : results)
-            {
-                done.add(result.get(120, TimeUnit.SECONDS));
-            }
-            return done;
-        }
-        finally
-        {
-            pool.shutdownNow();
-            assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
-        }
+        }, Duration.ofSeconds(120));
     }
 
     private static TaskSettings settings(final int epochs, final boolean localizeAhead)
@@ -166,13 +136,5 @@ class MfTaskTest
         ByteBuffer.wrap(bytes, header.length(), bytes.length - header.length()).order(ByteOrder.LITTLE_ENDIAN)
             .asFloatBuffer().get(values);
         return values;
-    }
-
-    private static int freePort() throws IOException
-    {
-        try (ServerSocket socket = new ServerSocket(0))
-        {
-            return socket.getLocalPort();
-        }
     }
 }
