@@ -64,15 +64,16 @@ public final class MfTask implements TrainingTask
         return keys.lossKey();
     }
 
-    /** Training cells per row and per column at their keys (the loss key: 0, so it is never replicated). */
+    /**
+     * Training cells per column at the column keys, 0 at the row keys and the sum key: in the columnwise schedule
+     * a row is trained only by the node owning its row block, which localizes it, so only columns are shared and
+     * worth replicating; {@code --replicate N} then picks the N most frequent columns, as the reference does
+     * with its column-frequency file, and the replicated share of accesses is that of column accesses.
+     */
     @Override
     public long[] keyFrequencies()
     {
         final long[] counts = new long[keys.numKeys()];
-        for (int row = 0; row < rowCounts.length; row++)
-        {
-            counts[keys.rowKey(row)] = rowCounts[row];
-        }
         for (int col = 0; col < colCounts.length; col++)
         {
             counts[keys.colKey(col)] = colCounts[col];

@@ -92,6 +92,31 @@ class MfTaskTest
     }
 
     @Test
+    void keyFrequenciesRankColumnsOnlySoThatReplicationPicksTheHottestColumns()
+    {
+        final MfTask task = new MfTask(CONFIG, DATA);
+        final long[] frequencies = task.keyFrequencies();
+        assertEquals(DATA.rows() + DATA.cols() + 1, frequencies.length);
+        final int[] perColumn = DATA.train().countPer(DATA.cols(), true);
+        for (int col = 0; col < DATA.cols(); col++)
+        {
+            assertEquals(perColumn[col], frequencies[DATA.rows() + col]);
+        }
+        for (int row = 0; row < DATA.rows(); row++)
+        {
+            assertEquals(0, frequencies[row]);
+        }
+        assertEquals(DATA.rows() + DATA.cols(), task.sumKey());
+        assertEquals(0, frequencies[task.sumKey()]);
+        int hottest = 0;
+        for (int col = 1; col < DATA.cols(); col++)
+        {
+            hottest = perColumn[col] > perColumn[hottest] ? col : hottest;
+        }
+        assertEquals(DATA.rows() + hottest, HotKeys.topN(frequencies, 1).key(0));
+    }
+
+    @Test
     void clusterWideRmseEqualsOneNodesForTheSameFactors() throws Exception
     {
         // No epochs: the figures are those of the initial factors, which do not depend on the node count.
