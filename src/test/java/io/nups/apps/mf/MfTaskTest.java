@@ -7,6 +7,7 @@ import io.nups.apps.task.TaskResult;
 import io.nups.apps.task.TaskSettings;
 import io.nups.manage.HotKeys;
 import io.nups.manage.ReplicationOptions;
+import io.nups.metrics.OpKind;
 import io.nups.sample.SamplingOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,13 +83,21 @@ class MfTaskTest
     {
         final MfTask task = new MfTask(CONFIG, DATA);
         final HotKeys hot = HotKeys.topN(task.keyFrequencies(), 20);
-        final List<TaskResult> results = runCluster(2, 8, true, builder -> builder
+        final int epochs = 8;
+        final List<Outcome> outcomes = runCluster(2, epochs, true, builder -> builder
             .mode(Nups.Mode.RELOCATION).keyPermutation(3)
             .replication(ReplicationOptions.of(hot).withSyncsPerSecond(50)));
-        final double first = results.get(0).epochs().get(0).metrics().get("rmse_test");
-        final double last = results.get(0).quality().get("rmse_test");
+        final double first = outcomes.get(0).result.epochs().get(0).metrics().get("rmse_test");
+        final double last = outcomes.get(0).result.quality().get("rmse_test");
         assertTrue(last < 3 * NOISE, "test RMSE on 2 nodes " + first + " -> " + last);
-        assertEquals(results.get(0).quality(), results.get(1).quality(), "cluster-wide figures on every node");
+        assertEquals(outcomes.get(0).result.quality(), outcomes.get(1).result.quality(),
+            "cluster-wide figures on every node");
+        for (final Outcome outcome : outcomes)
+        {
+            // Each node localizes its 1,000-row block once, then its workers' columns ahead every epoch.
+            assertTrue(outcome.localizedKeys > DATA.rows() / 2 + epochs * 100L,
+                "keys localized on a node: " + outcome.localizedKeys);
+        }
     }
 
     @Test
@@ -120,8 +129,8 @@ class MfTaskTest
     void clusterWideRmseEqualsOneNodesForTheSameFactors() throws Exception
     {
         // No epochs: the figures are those of the initial factors, which do not depend on the node count.
-        final List<TaskResult> two = runCluster(2, 0, false, builder -> builder.mode(Nups.Mode.CLASSIC));
-        final List<TaskResult> one = runCluster(1, 0, false, builder -> builder);
+        final List<TaskResult> two = results(runCluster(2, 0, false, builder -> builder.mode(Nups.Mode.CLASSIC)));
+        final List<TaskResult> one = results(runCluster(1, 0, false, builder -> builder));
         for (final String metric : List.of("rmse_train", "rmse_test", "mse_test"))
         {
             final double single = one.get(0).quality().get(metric);
@@ -131,7 +140,12 @@ class MfTaskTest
         }
     }
 
-    private static List<TaskResult> runCluster(final int nodes, final int epochs, final boolean localizeAhead,
+    /** What one node of a cluster run returns. */
+    private record Outcome(TaskResult result, long localizedKeys)
+    {
+    }
+
+    private static List<Outcome> runCluster(final int nodes, final int epochs, final boolean localizeAhead,
         final UnaryOperator<Nups.Builder> options) throws Exception
     {
         final TaskSettings settings = settings(epochs, localizeAhead);
@@ -141,9 +155,15 @@ class MfTaskTest
             task.configure(builder, settings);
             try (ParameterServer ps = builder.start())
             {
-                return task.train(ps, settings, new RecordingRun(), false);
+                final TaskResult result = task.train(ps, settings, new RecordingRun(), false);
+                return new Outcome(result, ps.keys(OpKind.LOCALIZE));
             }
         }, Duration.ofSeconds(120));
+    }
+
+    private static List<TaskResult> results(final List<Outcome> outcomes)
+    {
+        return outcomes.stream().map(Outcome::result).toList();
     }
 
     private static TaskSettings settings(final int epochs, final boolean localizeAhead)
