@@ -50,7 +50,7 @@ class TrainMfCommandTest
         final String quality = text.substring(text.indexOf("quality:"));
         assertTrue(quality.startsWith("quality: rmse_train ") && quality.contains("rmse_test") &&
             quality.contains("mse_test"), text);
-        final double rmseTest = Double.parseDouble(quality.replaceAll("(?s).*rmse_test[ =:]*([0-9.]+).*", "$1"));
+        final double rmseTest = firstTestRmse(quality);
         assertTrue(rmseTest < 0.3, "rmse_test " + rmseTest + " in " + text);
         assertEquals(Files.size(export.resolve("row_factors.f32")),
             "{\"rows\":1000,\"cols\":4,\"dtype\":\"float32\",\"order\":\"row-major\",\"byteOrder\":\"little\"}\n".length() +
@@ -72,6 +72,34 @@ class TrainMfCommandTest
         assertEquals(2, run("--mode", "single", "--threads", "1", "--data", data.toString()));
         assertTrue(err.toString().contains(data.resolve("train.mmc") + ":3: row index 4 out of range; expected 1..3"),
             err.toString());
+    }
+
+    @Test
+    void aResumedRunContinuesFromTheCheckpointedFactors() throws Exception
+    {
+        final String[] matrix = {"--mode", "single", "--threads", "2", "--rows", "600", "--cols", "200",
+            "--true-rank", "4", "--dim", "4", "--train-cells", "20000", "--test-cells", "1000", "--epsilon", "0.05"};
+        final Path checkpoint = dir.resolve("ckpt");
+        assertEquals(0, run(concat(matrix, "--epochs", "6", "--checkpoint", checkpoint.toString())), err.toString());
+        final double trained = firstTestRmse(out.toString().substring(out.toString().indexOf("quality:")));
+        out.getBuffer().setLength(0);
+        assertEquals(0, run(concat(matrix, "--epochs", "1", "--resume", checkpoint.toString())), err.toString());
+        final String resumed = out.toString();
+        final double initial = firstTestRmse(resumed.substring(resumed.indexOf("initial model:")));
+        assertEquals(trained, initial, 1e-3, "the resumed run starts from the trained factors: " + resumed);
+    }
+
+    /** The figure after the first line's {@code rmse_test}. */
+    private static double firstTestRmse(final String text)
+    {
+        return Double.parseDouble(text.replaceAll("(?s)^[^\\n]*?rmse_test[ =:]*([0-9.]+).*", "$1"));
+    }
+
+    private static String[] concat(final String[] first, final String... more)
+    {
+        final String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
     }
 
     private int run(final String... args)
