@@ -41,6 +41,8 @@ final class MfTaskWorker implements Runnable
     private final float[] single;
     private final BatchedErrors errors;
     private final BoldDriver driver;
+    /** Column keys to localize next; one group's worth at most, i.e. up to all of this worker's columns. */
+    private final int[] ahead;
     private int nextSegment;
     private long localizedCells;
 
@@ -53,6 +55,7 @@ final class MfTaskWorker implements Runnable
         this.rank = plan.config.rank();
         this.prelocalize = plan.settings.localizeAhead() && plan.config.prelocalizeSteps() > 0;
         this.blocks = ColumnBlocks.chunk(plan.train, plan.threads(), index);
+        this.ahead = new int[blocks.columns()];
         this.testShare = plan.test.slice(MfPlan.shareStart(plan.test.size(), index, plan.threads()),
             MfPlan.shareStart(plan.test.size(), index + 1, plan.threads()));
         this.rng = rng;
@@ -185,7 +188,6 @@ final class MfTaskWorker implements Runnable
     /** Localizes the factors of the columns visited next until those cover the cells up to {@code untilCell}. */
     private void localizeColumnsAhead(final long untilCell)
     {
-        int[] keys = null;
         int count = 0;
         while (localizedCells < untilCell && nextSegment < blocks.columns())
         {
@@ -194,16 +196,12 @@ final class MfTaskWorker implements Runnable
             final int key = plan.keys.colKey(blocks.col(segment));
             if (!plan.replicated.contains(key))
             {
-                if (keys == null)
-                {
-                    keys = new int[blocks.columns() - nextSegment + 1];
-                }
-                keys[count++] = key;
+                ahead[count++] = key;
             }
         }
         if (count > 0)
         {
-            worker.localize(count == keys.length ? keys : Arrays.copyOf(keys, count));
+            worker.localize(Arrays.copyOf(ahead, count));
         }
     }
 
