@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
         "Every task takes the cluster flags, --mode single|classic|lapse|nups and its knobs, and the outputs " +
             "--summary, --profile, --export, --checkpoint, --resume; see nups train TASK --help."
     },
-    subcommands = {TrainKgeCommand.class, TrainW2vCommand.class})
+    subcommands = {TrainKgeCommand.class, TrainW2vCommand.class, TrainMfCommand.class})
 final class TrainCommand implements Callable<Integer>
 {
     @Spec

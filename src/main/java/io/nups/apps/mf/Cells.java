@@ -52,6 +52,31 @@ public final class Cells
             Arrays.copyOfRange(rows, from, to), Arrays.copyOfRange(cols, from, to), Arrays.copyOfRange(values, from, to));
     }
 
+    /** The cells whose row is in {@code [fromRow, toRow)}, in their order, as a new set. */
+    public Cells rowsWithin(final int fromRow, final int toRow)
+    {
+        int count = 0;
+        for (final int row : rows)
+        {
+            if (row >= fromRow && row < toRow)
+            {
+                count++;
+            }
+        }
+        final Cells within = new Cells(new int[count], new int[count], new float[count]);
+        int at = 0;
+        for (int i = 0; i < rows.length; i++)
+        {
+            if (rows[i] >= fromRow && rows[i] < toRow)
+            {
+                within.rows[at] = rows[i];
+                within.cols[at] = cols[i];
+                within.values[at++] = values[i];
+            }
+        }
+        return within;
+    }
+
     /** Reorders all cells uniformly at random (Fisher-Yates), in place. */
     public void shuffle(final RandomGenerator rng)
     {
