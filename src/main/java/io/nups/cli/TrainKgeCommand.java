@@ -3,6 +3,9 @@ package io.nups.cli;
 import io.nups.apps.kge.KgeConfig;
 import io.nups.apps.kge.KgeDataLoader;
 import io.nups.apps.kge.KgeDataset;
+import io.nups.apps.kge.ZipfGraph;
+import io.nups.apps.wordnet.WordNetCache;
+import io.nups.apps.wordnet.WordNetGraph;
 import io.nups.apps.kge.KgeTask;
 import io.nups.apps.task.TrainingTask;
 import picocli.CommandLine.Command;
@@ -22,13 +25,24 @@ import java.nio.file.Path;
     description = {
         "Train knowledge graph embeddings (ComplEx or RESCAL) on a libkge (.del) or names (.txt) data set; reports " +
             "filtered and raw MRR and Hits@1/3/10 on valid while training and on test at the end.",
-        "Example: nups train kge --data data/fb15k --embed_dim 100 --epochs 10 --mode single"
+        "Example: nups train kge --embed_dim 100 --epochs 10 --mode single (the embedded WordNet graph)"
     })
 final class TrainKgeCommand extends TrainTaskCommand
 {
-    @Option(names = "--data", paramLabel = "DIR", required = true, order = 30,
-        description = "Knowledge graph directory: train/valid/test.del (libkge) or train/valid/test.txt (names).")
+    @Option(names = "--data", paramLabel = "DIR", order = 30,
+        description = "Knowledge graph directory: train/valid/test.del (libkge) or train/valid/test.txt (names) " +
+            "(default: the WordNet 3.1 graph, embedded: synsets and their semantic relations as in WN18RR, " +
+            "5,000 valid and 5,000 test triples).")
     Path data;
+
+    @Option(names = "--synthetic", paramLabel = "ENTITIES,RELATIONS,TRIPLES", split = ",", order = 30,
+        description = "Instead of --data, a seeded Zipf-skewed graph of this size (entity exponent 1.1, as the " +
+            "reference's generator), with 1 % of the triples each for valid and test (at most 5,000).")
+    int[] synthetic;
+
+    @Option(names = "--data-seed", paramLabel = "S", defaultValue = "1", order = 30,
+        description = "Seed of --synthetic (default: ${DEFAULT-VALUE}).")
+    long dataSeed;
 
     @Option(names = "--format", paramLabel = "auto|del|named", defaultValue = "auto", converter = FormatConverter.class,
         order = 31, description = "Layout of --data (default: ${DEFAULT-VALUE}: .del if present, else .txt).")
@@ -84,13 +98,37 @@ final class TrainKgeCommand extends TrainTaskCommand
         {
             config = new KgeConfig(model, dim, eta, negatives, gammaEntity, gammaRelation, initScale,
                 KgeConfig.defaults().initAccumulator(), evaluate, evalEvery);
-            dataset = KgeDataLoader.load(data, format);
+            dataset = dataset();
         }
         catch (final IllegalArgumentException ex)
         {
             throw fail(ex.getMessage());
         }
         return new KgeTask(dataset, config);
+    }
+
+    private KgeDataset dataset()
+    {
+        if (data != null && synthetic != null)
+        {
+            throw fail("give --data or --synthetic, not both");
+        }
+        if (data != null)
+        {
+            return KgeDataLoader.load(data, format);
+        }
+        if (synthetic != null)
+        {
+            if (synthetic.length != 3 || synthetic[0] < 2 || synthetic[1] < 1 || synthetic[2] < 100)
+            {
+                throw fail("--synthetic takes ENTITIES,RELATIONS,TRIPLES with at least 2 entities, 1 relation and " +
+                    "100 triples, e.g. 100000,100,1000000");
+            }
+            final int held = Math.min(5000, synthetic[2] / 100);
+            return ZipfGraph.generate(ZipfGraph.Spec.defaults().sized(synthetic[0], synthetic[1], synthetic[2], held,
+                held).withSeed(dataSeed));
+        }
+        return WordNetCache.open().graph(WordNetGraph.Options.DEFAULT).dataset();
     }
 
     static final class KindConverter implements ITypeConverter<KgeConfig.Kind>
