@@ -58,10 +58,7 @@ final class KgeEvaluation
         final RankSums sums = new RankSums();
         final int from = Partition.start(split.size(), workerId, workers);
         final int to = Partition.start(split.size(), workerId + 1, workers);
-        for (int i = from; i < to; i++)
-        {
-            ranker.rank(split.heads()[i], split.relations()[i], split.tails()[i], sums);
-        }
+        ranker.rank(split, from, to, sums);
         return new RankSums(ClusterSums.sum(worker, keys.sumKey(), sums.values()));
     }
 

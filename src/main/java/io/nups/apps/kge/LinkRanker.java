@@ -4,10 +4,18 @@ package io.nups.apps.kge;
  * Ranks the true tail of (s, r, ?) and the true head of (?, r, o) among all entities (reference §5.1): the rank is
  * 1 + the number of other entities scoring strictly higher or NaN, so ties count in the truth's favour; the
  * filtered rank leaves out other entities that form known true triples. Scores come from one query vector per
- * ranking dotted with every entity embedding of a dense matrix. Not thread-safe (one per worker).
+ * ranking dotted with every entity embedding of a dense matrix. Rankings are scored {@value #BATCH} at a time in
+ * one pass over the entity matrix, so each embedding is read from memory once per batch rather than once per
+ * ranking, and the queries are kept transposed, so that the inner loop adds one embedding element times all
+ * queries' elements into all scores: a loop without a reduction, which the JIT vectorizes. Every score, the
+ * truth's included, is summed in the same order, so a truth never outranks itself by rounding. Not thread-safe
+ * (one per worker).
  */
 final class LinkRanker
 {
+    /** Rankings scored per pass over the entity matrix; their queries stay in the L1 cache at dim 100. */
+    static final int BATCH = 32;
+
     private final KgeModel model;
     private final float[] entities;
     private final int entityCount;
@@ -15,6 +23,14 @@ final class LinkRanker
     private final KnownTriples known;
     private final int dim;
     private final float[] query;
+    /** The pending queries transposed: element i of query q at {@code i * BATCH + q}. */
+    private final float[] queries;
+    private final float[] scores = new float[BATCH];
+    private final float[] truthScores = new float[BATCH];
+    private final int[] truths = new int[BATCH];
+    private final int[][] knownTrue = new int[BATCH][];
+    private final int[] higher = new int[BATCH];
+    private int pending;
 
     /**
      * @param entities  entity embeddings, row-major {@code entityCount × model.entityLength()}
@@ -30,67 +46,113 @@ final class LinkRanker
         this.known = known;
         this.dim = model.entityLength();
         this.query = new float[dim];
+        this.queries = new float[BATCH * dim];
     }
 
     /** Ranks the tail and then the head of (s, r, o), adding both rankings to {@code sums}. */
     void rank(final int s, final int r, final int o, final RankSums sums)
     {
+        add(s, r, o, sums);
+        flush(sums);
+    }
+
+    /** Ranks tail and head of the triples {@code [from, to)} of {@code split}, adding the rankings to {@code sums}. */
+    void rank(final Triples split, final int from, final int to, final RankSums sums)
+    {
+        for (int i = from; i < to; i++)
+        {
+            add(split.heads()[i], split.relations()[i], split.tails()[i], sums);
+        }
+        flush(sums);
+    }
+
+    private void add(final int s, final int r, final int o, final RankSums sums)
+    {
         final int relationOffset = r * model.relationLength();
         model.tailQuery(entities, s * dim, relations, relationOffset, query);
-        rankAgainstAll(o, known.tails(s, r), sums);
+        queue(o, known.tails(s, r), sums);
         model.headQuery(relations, relationOffset, entities, o * dim, query);
-        rankAgainstAll(s, known.heads(r, o), sums);
+        queue(s, known.heads(r, o), sums);
     }
 
-    private void rankAgainstAll(final int truth, final int[] knownTrue, final RankSums sums)
+    private void queue(final int truth, final int[] knownTrueOfQuery, final RankSums sums)
     {
-        final float truthScore = dot(truth);
-        int higher = 0;
+        for (int i = 0; i < dim; i++)
+        {
+            queries[i * BATCH + pending] = query[i];
+        }
+        truths[pending] = truth;
+        knownTrue[pending] = knownTrueOfQuery;
+        pending++;
+        if (pending == BATCH)
+        {
+            flush(sums);
+        }
+    }
+
+    /** Scores the pending rankings against every entity in one pass and adds them to {@code sums} in order. */
+    private void flush(final RankSums sums)
+    {
+        final int n = pending;
+        for (int q = 0; q < n; q++)
+        {
+            truthScores[q] = score(q, truths[q] * dim);
+            higher[q] = 0;
+        }
+        final float[] m = entities;
+        final float[] t = queries;
+        final float[] sc = scores;
         for (int e = 0; e < entityCount; e++)
         {
-            if (!(dot(e) <= truthScore))
+            final int base = e * dim;
+            java.util.Arrays.fill(sc, 0f);
+            for (int i = 0; i < dim; i++)
             {
-                higher++;
+                final float v = m[base + i];
+                final int row = i * BATCH;
+                for (int q = 0; q < BATCH; q++)
+                {
+                    sc[q] += t[row + q] * v;
+                }
+            }
+            for (int q = 0; q < n; q++)
+            {
+                if (!(sc[q] <= truthScores[q]))
+                {
+                    higher[q]++;
+                }
             }
         }
-        if (!(truthScore <= truthScore))
+        for (int q = 0; q < n; q++)
         {
-            higher--; // a NaN truth counted itself
-        }
-        int knownHigher = 0;
-        for (final int e : knownTrue)
-        {
-            if (e != truth && !(dot(e) <= truthScore))
+            final float truthScore = truthScores[q];
+            int raw = 1 + higher[q];
+            if (!(truthScore <= truthScore))
             {
-                knownHigher++;
+                raw--; // a NaN truth counted itself
             }
+            int knownHigher = 0;
+            for (final int e : knownTrue[q])
+            {
+                if (e != truths[q] && !(score(q, e * dim) <= truthScore))
+                {
+                    knownHigher++;
+                }
+            }
+            sums.add(raw - knownHigher, raw);
+            knownTrue[q] = null;
         }
-        final int raw = 1 + higher;
-        sums.add(raw - knownHigher, raw);
+        pending = 0;
     }
 
-    /** query · entity e, with four partial sums so the loop is not bound by one addition chain. */
-    private float dot(final int entity)
+    /** Score of pending query {@code q} against the entity at {@code entityBase}, summed in the pass's order. */
+    private float score(final int q, final int entityBase)
     {
-        final float[] q = query;
-        final float[] m = entities;
-        final int base = entity * dim;
-        float s0 = 0;
-        float s1 = 0;
-        float s2 = 0;
-        float s3 = 0;
-        int i = 0;
-        for (; i + 3 < dim; i += 4)
+        float sum = 0;
+        for (int i = 0; i < dim; i++)
         {
-            s0 += q[i] * m[base + i];
-            s1 += q[i + 1] * m[base + i + 1];
-            s2 += q[i + 2] * m[base + i + 2];
-            s3 += q[i + 3] * m[base + i + 3];
+            sum += queries[i * BATCH + q] * entities[entityBase + i];
         }
-        for (; i < dim; i++)
-        {
-            s0 += q[i] * m[base + i];
-        }
-        return (s0 + s1) + (s2 + s3);
+        return sum;
     }
 }

@@ -120,6 +120,11 @@ class LinkRankerTest
         }
         assertArrayEquals(expected.values(), sums.values(), 1e-9);
         assertEquals(40, sums.rankings());
+        // the same 40 rankings scored in batches of LinkRanker.BATCH (one full, one partial) give the same sums
+        final RankSums batched = new RankSums();
+        new LinkRanker(model, e, entities, r, known).rank(test, 0, test.size(), batched);
+        assertArrayEquals(expected.values(), batched.values(), 1e-9);
+        assertEquals(40, batched.rankings());
     }
 
     private static boolean contains(final int[] sorted, final int value)
