@@ -61,6 +61,20 @@ class TrainKgeCommandTest
     }
 
     @Test
+    void withoutDataItTrainsOnTheEmbeddedWordNetGraphOrOnASyntheticOne() throws IOException
+    {
+        final Path summary = dir.resolve("wordnet.json");
+        assertEquals(0, run("--mode", "single", "--epochs", "0", "--eval", "false", "--embed_dim", "2",
+            "--summary", summary.toString()), err.toString());
+        // initialization pushed every key once: 116,787 entities + 18 relations of the WordNet graph
+        assertTrue(out.toString().contains("of 116805 keys"), out.toString());
+        final Path synthetic = dir.resolve("synthetic.json");
+        assertEquals(0, run("--synthetic", "300,4,3000", "--mode", "single", "--epochs", "1", "--embed_dim", "4",
+            "--summary", synthetic.toString()), err.toString());
+        assertTrue(Files.readString(synthetic).contains("\"updates\": 3000"), Files.readString(synthetic));
+    }
+
+    @Test
     void badModelFlagsAndDataAreRefusedNamingTheProblem() throws IOException
     {
         final Path data = ring(dir.resolve("ring"));
@@ -70,8 +84,10 @@ class TrainKgeCommandTest
         assertTrue(err.toString().contains("ComplEx needs an even dim >= 2"), err.toString());
         assertEquals(2, run("--data", dir.resolve("missing").toString()));
         assertTrue(err.toString().contains("missing: not a directory"), err.toString());
-        assertEquals(2, run("--mode", "single"));
-        assertTrue(err.toString().contains("--data"), err.toString());
+        assertEquals(2, run("--data", data.toString(), "--synthetic", "100,2,1000"));
+        assertTrue(err.toString().contains("give --data or --synthetic, not both"), err.toString());
+        assertEquals(2, run("--synthetic", "100,2"));
+        assertTrue(err.toString().contains("--synthetic takes ENTITIES,RELATIONS,TRIPLES"), err.toString());
         assertEquals(2, run("--data", data.toString(), "--format", "csv"));
         assertTrue(err.toString().contains("unknown KGE data format"), err.toString());
     }
