@@ -442,6 +442,9 @@ public final class ParameterManager implements AutoCloseable, PeerFailureHandler
         serverRunner.close();
     }
 
+    /** No update pending towards a node (see {@code Port.pendingUpdate}). */
+    private static final long NO_UPDATE = Long.MIN_VALUE;
+
     /** The slow path of one worker: not thread-safe, used by its worker thread only. */
     public final class Port
     {
@@ -450,6 +453,12 @@ public final class ParameterManager implements AutoCloseable, PeerFailureHandler
         private final MessageBatch[] outbox = new MessageBatch[nodes];
         /** Null unless one-sided pulls are on. */
         private final OneSidedReads reads;
+        /**
+         * Per node, this worker's latest update that sent keys there, or {@link #NO_UPDATE}: while it is pending,
+         * pulls of keys on that node go by message, which the node serves after the update (messages between two
+         * nodes stay in order), where a one-sided read could overtake it and miss the worker's own write.
+         */
+        private final long[] pendingUpdate = new long[nodes];
 
         private Port(final int worker, final OpRecorder recorder)
         {
@@ -461,6 +470,7 @@ public final class ParameterManager implements AutoCloseable, PeerFailureHandler
             }
             this.reads = locations == null ? null :
                 new OneSidedReads(transport, locations, layout, recorder, ParameterManager.this, timeoutNanos);
+            java.util.Arrays.fill(pendingUpdate, NO_UPDATE);
         }
 
         public OperationTable table()
@@ -527,7 +537,7 @@ public final class ParameterManager implements AutoCloseable, PeerFailureHandler
                 }
             }
             final long location = oneSided ? reads.location(key) : SlotLocations.UNKNOWN;
-            if (location != SlotLocations.UNKNOWN)
+            if (location != SlotLocations.UNKNOWN && !updatePending(SlotLocations.node(location)))
             {
                 reads.add(key, position, location);
             }
@@ -575,9 +585,27 @@ public final class ParameterManager implements AutoCloseable, PeerFailureHandler
                     return 0;
                 }
             }
-            batch(workerDirections(key), overwrite ? SET_REQUEST : PUSH_REQUEST, handle)
-                .add(key, position, values, position, length);
+            final int destination = workerDirections(key);
+            batch(destination, overwrite ? SET_REQUEST : PUSH_REQUEST, handle).add(key, position, values, position,
+                length);
+            pendingUpdate[destination] = handle;
             return 0;
+        }
+
+        /** True while this worker's latest update with keys sent to {@code node} has not completed. */
+        private boolean updatePending(final int node)
+        {
+            final long handle = pendingUpdate[node];
+            if (handle == NO_UPDATE)
+            {
+                return false;
+            }
+            if (table.isDone(handle))
+            {
+                pendingUpdate[node] = NO_UPDATE;
+                return false;
+            }
+            return true;
         }
 
         /** Moves {@code keys} to this node (no-op in classic mode or on one node). */
