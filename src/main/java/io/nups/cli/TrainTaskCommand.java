@@ -19,6 +19,7 @@ import picocli.CommandLine.TypeConversionException;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -85,6 +86,11 @@ abstract class TrainTaskCommand implements Callable<Integer>
         description = "pool: a sample whose key is not local is postponed to the end of its group (default: off).")
     Boolean postpone;
 
+    @Option(names = "--wait-timeout", paramLabel = "S", defaultValue = "1800", converter = Bounds.PositiveInt.class,
+        order = 19, description = "Longest wait, in seconds, for any one operation or barrier, e.g. for the slowest " +
+            "node to finish an epoch (default: ${DEFAULT-VALUE}); a lost node ends the run within seconds anyway.")
+    int waitTimeout;
+
     @Option(names = "--summary", paramLabel = "FILE", order = 20,
         description = "Write a JSON run summary to FILE (rank 0): settings, per-epoch seconds, throughput and " +
             "loss, final quality, access statistics.")
@@ -134,7 +140,8 @@ abstract class TrainTaskCommand implements Callable<Integer>
         final TaskSettings settings = new TaskSettings(epochs != null ? epochs : defaultEpochs(),
             threads != null ? threads : ClusterOptions.defaultThreads(2), seed, samplingOptions,
             localizeAhead != null ? localizeAhead : mode.localizeAhead(), latencySampling);
-        final Nups.Builder builder = Nups.builder().threads(settings.threads()).latencySampling(latencySampling);
+        final Nups.Builder builder = Nups.builder().threads(settings.threads()).latencySampling(latencySampling)
+            .waitTimeout(Duration.ofSeconds(waitTimeout));
         cluster.apply(builder, config).mode(mode.mode());
         task.configure(builder, settings);
         final ReplicationOptions replicated = replicatedKeys(task, config.nodes());
@@ -206,6 +213,7 @@ abstract class TrainTaskCommand implements Callable<Integer>
         description.put("replicated_keys", replicated == null ? 0 : replicated.keys().size());
         description.put("sampling", (sampling != null ? sampling : mode.sampling()).name().toLowerCase(Locale.ROOT));
         description.put("localize_ahead", localizeAhead != null ? localizeAhead : mode.localizeAhead());
+        description.put("wait_timeout_seconds", waitTimeout);
         description.put("command", String.join(" ", spec.commandLine().getParseResult().originalArgs()));
         return description;
     }

@@ -92,10 +92,11 @@ class TrainTaskCommandTest
     {
         final Path summary = dir.resolve("run.json");
         assertEquals(0, run("--mode", "lapse", "--sampling.strategy", "onlylocal", "--localize-ahead", "false",
-            "--replicate", "5", "--summary", summary.toString(), "--epochs", "1"), err.toString());
+            "--replicate", "5", "--wait-timeout", "60", "--summary", summary.toString(), "--epochs", "1"),
+            err.toString());
         final String json = Files.readString(summary);
         assertTrue(json.contains("\"sampling\": \"local\"") && json.contains("\"localize_ahead\": false") &&
-            json.contains("\"replicated_keys\": 5"), json);
+            json.contains("\"replicated_keys\": 5") && json.contains("\"wait_timeout_seconds\": 60"), json);
     }
 
     @Test
@@ -107,6 +108,8 @@ class TrainTaskCommandTest
         assertTrue(err.toString().contains("--mode single runs one node, but this cluster has 2"), err.toString());
         assertEquals(2, run("--sampling.reuse", "4"));
         assertTrue(err.toString().contains("need --sampling.strategy pool (it is local)"), err.toString());
+        assertEquals(2, run("--wait-timeout", "0"));
+        assertTrue(err.toString().contains("--wait-timeout"), err.toString());
         assertEquals(2, run("--sampling.strategy", "random"));
         assertTrue(err.toString().contains("'random' is not a sampling strategy"), err.toString());
         assertEquals(2, run("--replicate-keys", write("40\n")));
