@@ -46,7 +46,7 @@ public final class TcpTransport implements Transport
     private final ServerSocketChannel server;
     private final TcpPeer[] peers;
     private final Int2ObjectHashMap<Slab> localRegions = new Int2ObjectHashMap<>();
-    private final Int2ObjectHashMap<RegionDescriptor>[] remoteRegions;
+    private final RemoteRegions remoteRegions;
     private final Long2ObjectHashMap<PendingOneSided> pending = new Long2ObjectHashMap<>();
     private final AtomicLong requestIds = new AtomicLong();
     private final UnsafeBuffer ioView = new UnsafeBuffer(new byte[0]);
@@ -58,7 +58,6 @@ public final class TcpTransport implements Transport
     private volatile boolean closing;
 
     /** Binds the listening socket at once, so that a port of 0 resolves before peers are told. */
-    @SuppressWarnings("unchecked")
     public TcpTransport(final int rank, final int nodes, final InetSocketAddress listen, final TcpOptions options)
     {
         if (nodes < 1 || rank < 0 || rank >= nodes)
@@ -69,11 +68,7 @@ public final class TcpTransport implements Transport
         this.nodes = nodes;
         this.options = options;
         this.peers = new TcpPeer[nodes];
-        this.remoteRegions = new Int2ObjectHashMap[nodes];
-        for (int i = 0; i < nodes; i++)
-        {
-            remoteRegions[i] = new Int2ObjectHashMap<>();
-        }
+        this.remoteRegions = new RemoteRegions(rank, nodes);
         try
         {
             server = ServerSocketChannel.open();
@@ -152,16 +147,9 @@ public final class TcpTransport implements Transport
     }
 
     @Override
-    public synchronized void addRemoteRegions(final List<RegionDescriptor> regions)
+    public void addRemoteRegions(final List<RegionDescriptor> regions)
     {
-        for (final RegionDescriptor region : regions)
-        {
-            if (region.node() < 0 || region.node() >= nodes || region.node() == rank)
-            {
-                throw new IllegalArgumentException("region " + region + " does not belong to a peer of node " + rank);
-            }
-            remoteRegions[region.node()].put(region.regionId(), region);
-        }
+        remoteRegions.add(regions);
     }
 
     @Override
@@ -377,7 +365,7 @@ public final class TcpTransport implements Transport
         final long token, final OneSidedCompletion completion)
     {
         final TcpPeer target = peer(peer, "read");
-        checkRemote(peer, regionId, offset, length, "read");
+        remoteRegions.check(peer, regionId, offset, length, maxMessageLength(), "read");
         final long id = track(new PendingOneSided(peer, localAddress, length, token, completion, false));
         synchronized (target)
         {
@@ -396,7 +384,7 @@ public final class TcpTransport implements Transport
         final long token, final OneSidedCompletion completion)
     {
         final TcpPeer target = peer(peer, "write");
-        checkRemote(peer, regionId, offset, length, "write");
+        remoteRegions.check(peer, regionId, offset, length, maxMessageLength(), "write");
         final long id = track(new PendingOneSided(peer, localAddress, length, token, completion, true));
         final int frameLength = REQUEST_DATA_OFFSET + length;
         synchronized (target)
@@ -409,30 +397,6 @@ public final class TcpTransport implements Transport
                 .putInt(at + DATA_LENGTH_OFFSET, length).putLong(at + REMOTE_OFFSET_OFFSET, offset);
             UnsafeApi.copyMemory(localAddress, frame + REQUEST_DATA_OFFSET, length);
             target.commit(frameLength);
-        }
-    }
-
-    private void checkRemote(final int peer, final int regionId, final long offset, final int length, final String op)
-    {
-        if (length > maxMessageLength())
-        {
-            throw new TransportException("one-sided " + op + " of " + length + " bytes at node " + peer +
-                " exceeds the limit of " + maxMessageLength() + " bytes");
-        }
-        final RegionDescriptor region;
-        synchronized (this)
-        {
-            region = peer >= 0 && peer < nodes ? remoteRegions[peer].get(regionId) : null;
-        }
-        if (region == null)
-        {
-            throw new TransportException("one-sided " + op + " at node " + peer + ": region " + regionId +
-                " is not known (not registered or not exchanged)");
-        }
-        if (!region.contains(offset, length))
-        {
-            throw new TransportException("one-sided " + op + " at node " + peer + ": bytes [" + offset + ", " +
-                (offset + length) + ") lie outside region " + regionId + " of " + region.length() + " bytes");
         }
     }
 

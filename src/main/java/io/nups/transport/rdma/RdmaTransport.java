@@ -6,6 +6,7 @@ import io.nups.transport.MessageHandler;
 import io.nups.transport.OneSidedCompletion;
 import io.nups.transport.PeerFailureHandler;
 import io.nups.transport.RegionDescriptor;
+import io.nups.transport.RemoteRegions;
 import io.nups.transport.Transport;
 import io.nups.transport.TransportException;
 import org.agrona.DirectBuffer;
@@ -64,7 +65,7 @@ public final class RdmaTransport implements Transport
     private final RdmaPeer[] connections;
     private final RdmaPeer[] peers;
     private final Int2ObjectHashMap<Verbs.Region> localRegions = new Int2ObjectHashMap<>();
-    private final Int2ObjectHashMap<RegionDescriptor>[] remoteRegions;
+    private final RemoteRegions remoteRegions;
     private final OneSidedOperations oneSided;
     private final Verbs.CompletionHandler dispatch = this::onCompletion;
     private List<InetSocketAddress> addresses;
@@ -87,7 +88,6 @@ public final class RdmaTransport implements Transport
         this(rank, nodes, listen, options, DisniVerbs::open);
     }
 
-    @SuppressWarnings("unchecked")
     RdmaTransport(final int rank, final int nodes, final InetSocketAddress listen, final RdmaOptions options,
         final VerbsOpener opener)
     {
@@ -101,11 +101,7 @@ public final class RdmaTransport implements Transport
         this.listen = RdmaAddresses.check(rank, listen);
         this.connections = new RdmaPeer[Math.max(0, nodes - 1)];
         this.peers = new RdmaPeer[nodes];
-        this.remoteRegions = new Int2ObjectHashMap[nodes];
-        for (int i = 0; i < nodes; i++)
-        {
-            remoteRegions[i] = new Int2ObjectHashMap<>();
-        }
+        this.remoteRegions = new RemoteRegions(rank, nodes);
         final int sendDepth = options.receiveDepth() + 2 * options.stagingChunks();
         final int queueSize = Math.max(1, (nodes - 1) * (sendDepth + options.receiveDepth()));
         try
@@ -217,16 +213,9 @@ public final class RdmaTransport implements Transport
     }
 
     @Override
-    public synchronized void addRemoteRegions(final List<RegionDescriptor> regions)
+    public void addRemoteRegions(final List<RegionDescriptor> regions)
     {
-        for (final RegionDescriptor region : regions)
-        {
-            if (region.node() < 0 || region.node() >= nodes || region.node() == rank)
-            {
-                throw new IllegalArgumentException("region " + region + " does not belong to a peer of node " + rank);
-            }
-            remoteRegions[region.node()].put(region.regionId(), region);
-        }
+        remoteRegions.add(regions);
     }
 
     @Override
@@ -480,7 +469,8 @@ public final class RdmaTransport implements Transport
     {
         final String op = write ? "write" : "read";
         final RdmaPeer target = peer(peer, op);
-        final RegionDescriptor region = remoteRegion(peer, regionId, offset, length, op);
+        final RegionDescriptor region = remoteRegions.check(peer, regionId, offset, length,
+            options.maxMessageLength(), op);
         checkWorking(target, op);
         if (length == 0)
         {
@@ -501,32 +491,6 @@ public final class RdmaTransport implements Transport
                     ex.getMessage());
             }
         }
-    }
-
-    private RegionDescriptor remoteRegion(final int peer, final int regionId, final long offset, final int length,
-        final String op)
-    {
-        if (length > options.maxMessageLength())
-        {
-            throw new TransportException("one-sided " + op + " of " + length + " bytes at node " + peer +
-                " exceeds the limit of " + options.maxMessageLength() + " bytes");
-        }
-        final RegionDescriptor region;
-        synchronized (this)
-        {
-            region = remoteRegions[peer].get(regionId);
-        }
-        if (region == null)
-        {
-            throw new TransportException("one-sided " + op + " at node " + peer + ": region " + regionId +
-                " is not known (not registered or not exchanged)");
-        }
-        if (!region.contains(offset, length))
-        {
-            throw new TransportException("one-sided " + op + " at node " + peer + ": bytes [" + offset + ", " +
-                (offset + length) + ") lie outside region " + regionId + " of " + region.length() + " bytes");
-        }
-        return region;
     }
 
     private RdmaPeer peer(final int peer, final String op)
