@@ -1,5 +1,6 @@
 package io.nups.apps.kge;
 
+import io.nups.apps.task.RecordingRun;
 import io.nups.api.Nups;
 import io.nups.api.ParameterServer;
 import io.nups.apps.task.AppCluster;
@@ -45,7 +46,7 @@ class KgeTaskTest
         final List<EpochStats> epochs = result.epochs();
         assertEquals(8, epochs.size());
         assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8), run.started);
-        assertEquals(epochs, run.finished);
+        assertEquals(epochs, run.epochs);
         assertEquals(8L * GRAPH.train().size(), run.progress.get());
         assertEquals(GRAPH.train().size(), epochs.get(0).updates());
         assertTrue(epochs.get(7).loss() < epochs.get(0).loss(), "loss " + epochs.get(0).loss() + " -> " +

@@ -1,5 +1,6 @@
 package io.nups.apps.mf;
 
+import io.nups.apps.task.RecordingRun;
 import io.nups.api.Nups;
 import io.nups.api.ParameterServer;
 import io.nups.apps.task.AppCluster;

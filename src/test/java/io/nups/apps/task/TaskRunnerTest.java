@@ -9,7 +9,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -82,7 +81,7 @@ class TaskRunnerTest
         {
             task.configure(b, settings);
             return b.threads(settings.threads()).mode(Nups.Mode.RELOCATION);
-        }, b -> TaskRunner.run(task, b, settings, Map.of(), TaskRunner.Outputs.NONE, new Silent()),
+        }, b -> TaskRunner.run(task, b, settings, Map.of(), TaskRunner.Outputs.NONE, new RecordingRun()),
             Duration.ofSeconds(90));
         for (final TaskRunner.Report report : reports)
         {
@@ -111,38 +110,11 @@ class TaskRunnerTest
         final TaskSettings settings = settings(epochs);
         final Nups.Builder builder = Nups.builder().threads(settings.threads());
         task.configure(builder, settings);
-        return TaskRunner.run(task, builder, settings, Map.of("mode", "single"), outputs, new Silent());
+        return TaskRunner.run(task, builder, settings, Map.of("mode", "single"), outputs, new RecordingRun());
     }
 
     private static TaskSettings settings(final int epochs)
     {
         return new TaskSettings(epochs, 2, 7, SamplingOptions.none(), false, 1);
-    }
-
-    /** Collects log lines; training progress is not looked at. */
-    static final class Silent implements TaskRun
-    {
-        final List<String> lines = new ArrayList<>();
-
-        @Override
-        public void epochStarted(final int epoch, final long work)
-        {
-        }
-
-        @Override
-        public void progress(final long done)
-        {
-        }
-
-        @Override
-        public void epochFinished(final EpochStats stats)
-        {
-        }
-
-        @Override
-        public synchronized void log(final String line)
-        {
-            lines.add(line);
-        }
     }
 }

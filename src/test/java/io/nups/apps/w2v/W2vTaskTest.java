@@ -1,5 +1,6 @@
 package io.nups.apps.w2v;
 
+import io.nups.apps.task.RecordingRun;
 import io.nups.api.Nups;
 import io.nups.api.ParameterServer;
 import io.nups.apps.task.EpochStats;
@@ -85,7 +86,7 @@ class W2vTaskTest
         assertEquals(3, epochs.size());
         assertEquals(epochs, run.epochs);
         assertEquals(List.of((long)corpus.train().size(), (long)corpus.train().size(), (long)corpus.train().size()),
-            run.epochWork);
+            run.work);
         assertEquals(3L * corpus.train().size(), run.progress.get(), "progress adds up to every word of 3 epochs");
         assertTrue(epochs.get(2).loss() < epochs.get(0).loss() && epochs.get(0).loss() > 0,
             "loss falls: " + epochs);
